@@ -1,0 +1,41 @@
+# Explained: every target sets up what it needs; a fresh machine needs only Python 3, make and git.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+# Warnings are errors; -j auto uses both cores of the build machine.
+SPHINX_OPTS ?= -W --keep-going -j auto
+SPHINX := $(BIN)/sphinx-build -c . $(SPHINX_OPTS)
+
+.PHONY: help install docs serve test clean
+
+help:
+	@echo "make serve    build the site, serve it at http://127.0.0.1:8000 and rebuild on every change"
+	@echo "make test     everything CI checks: unit and property tests, docstring examples, the docs gate"
+	@echo "make docs     clean build of the site in _build/html; fails on any warning or failing example"
+	@echo "make install  create $(VENV) with the package, the docs toolchain and the test tools"
+	@echo "make clean    remove build output"
+
+$(STAMP): pyproject.toml requirements/constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e '.[docs,test]'
+	touch $@
+
+install: $(STAMP)
+
+docs: $(STAMP)
+	rm -rf _build/html _build/doctrees
+	$(SPHINX) -b html -d _build/doctrees docs _build/html
+
+serve: $(STAMP)
+	$(BIN)/sphinx-autobuild -c . $(SPHINX_OPTS) -d _build/serve-doctrees \
+		--host 127.0.0.1 --port 8000 \
+		--watch src --watch conf.py --watch docs/_ext \
+		docs _build/serve
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf _build

@@ -1,0 +1,1 @@
+"""Python internals, for the 生成器 (generators) and sibling articles."""

@@ -1,0 +1,66 @@
+"""Run the docs gate the way ``make docs`` does, on the real tree or on a scratch copy of it."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SPHINX_OPTS = ["-W", "--keep-going", "-j", "auto"]
+
+
+@dataclass
+class Build:
+    returncode: int
+    output: str
+    outdir: Path
+    doctreedir: Path
+
+    def warnings(self) -> list[str]:
+        return [line for line in self.output.splitlines() if "WARNING" in line or "ERROR" in line]
+
+
+def sphinx_build(
+    root: Path, outdir: Path, *extra: str, pythonpath: Path | None = None
+) -> Build:
+    """Build ``root/docs`` with ``root/conf.py`` into ``outdir`` (clean), return what happened."""
+    doctrees = outdir.parent / (outdir.name + "-doctrees")
+    shutil.rmtree(outdir, ignore_errors=True)
+    shutil.rmtree(doctrees, ignore_errors=True)
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    if pythonpath is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(pythonpath), env.get("PYTHONPATH")]))
+    proc = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-c", str(root), *SPHINX_OPTS, *extra,
+         "-b", "html", "-d", str(doctrees), str(root / "docs"), str(outdir)],
+        capture_output=True, text=True, env=env, check=False,
+    )
+    return Build(proc.returncode, proc.stdout + proc.stderr, outdir, doctrees)
+
+
+def copy_site(dest: Path, *, pages: bool = True) -> Path:
+    """A scratch copy of conf.py and docs/ (only the machinery when ``pages`` is false)."""
+    shutil.copy2(ROOT / "conf.py", dest / "conf.py")
+    if pages:
+        shutil.copytree(ROOT / "docs", dest / "docs", ignore=shutil.ignore_patterns("__pycache__"))
+    else:
+        for part in ["_ext", "_static", "_templates"]:
+            if (ROOT / "docs" / part).exists():
+                shutil.copytree(ROOT / "docs" / part, dest / "docs" / part,
+                                ignore=shutil.ignore_patterns("__pycache__"))
+    return dest
+
+
+def article_pages(docs: Path) -> list[Path]:
+    """Every page that carries examples: those with at least one pycon fence."""
+    return sorted(p for p in docs.rglob("*.md") if "```pycon" in p.read_text(encoding="utf-8"))
+
+
+def reported(output: str, page: Path, line: int) -> bool:
+    """Whether the build output names ``page:line`` in a warning."""
+    return re.search(rf"{re.escape(str(page))}:{line}: (WARNING|ERROR)", output) is not None

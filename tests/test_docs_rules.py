@@ -1,0 +1,105 @@
+"""Each rule of the gate, proved on a one-page scratch site that uses the real conf.py and extensions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docs_build import copy_site, reported, sphinx_build
+
+
+def build_page(tmp_path: Path, body: str, *extra: str):
+    site = copy_site(tmp_path, pages=False)
+    page = site / "docs" / "index.md"
+    page.write_text("# 测试页\n\n" + body, encoding="utf-8")
+    return page, sphinx_build(site, tmp_path / "html", *extra)
+
+
+def test_a_passing_page_builds(tmp_path: Path) -> None:
+    page, build = build_page(tmp_path, "```pycon\n>>> 6 * 7\n42\n```\n")
+    assert build.returncode == 0, build.output
+    assert "examples: 1 run on 1 pages" in build.output
+
+
+def test_a_wrong_output_fails_and_names_the_line(tmp_path: Path) -> None:
+    page, build = build_page(tmp_path, "```pycon\n>>> x = 6\n>>> x * 7\n41\n```\n")
+    assert build.returncode != 0
+    assert reported(build.output, page, 5)
+    assert "Expected:\n    41\nGot:\n    42" in build.output
+
+
+def test_an_unexpected_exception_fails(tmp_path: Path) -> None:
+    page, build = build_page(tmp_path, "```pycon\n>>> 1 / 0\n0\n```\n")
+    assert build.returncode != 0
+    assert reported(build.output, page, 4)
+    assert "ZeroDivisionError" in build.output
+
+
+def test_examples_share_one_namespace_per_page(tmp_path: Path) -> None:
+    body = "```pycon\n>>> total = 40\n```\n\n文字。\n\n```pycon\n>>> total + 2\n42\n```\n"
+    page, build = build_page(tmp_path, body)
+    assert build.returncode == 0, build.output
+
+
+def test_a_python_fence_that_would_not_run_is_an_error(tmp_path: Path) -> None:
+    page, build = build_page(tmp_path, "```python\nprint('never checked')\n```\n")
+    assert build.returncode != 0
+    assert reported(build.output, page, 3)
+    assert "not executed by the gate" in build.output
+
+
+def test_norun_blocks_are_allowed_and_say_why(tmp_path: Path) -> None:
+    page, build = build_page(tmp_path, "```{norun} 这段代码永远不会结束\nwhile True:\n    pass\n```\n")
+    assert build.returncode == 0, build.output
+    html = (build.outdir / "index.html").read_text(encoding="utf-8")
+    assert "这段代码永远不会结束" in html
+
+
+def test_skip_is_an_error(tmp_path: Path) -> None:
+    page, build = build_page(tmp_path, "```pycon\n>>> 1 + 1  # doctest: +SKIP\n3\n```\n")
+    assert build.returncode != 0
+    assert "+SKIP is not allowed" in build.output
+
+
+def test_a_hanging_example_fails_instead_of_hanging(tmp_path: Path) -> None:
+    body = (
+        "```pycon\n>>> def forever():\n...     while True:\n...         yield 1\n...\n"
+        ">>> list(forever())\n[]\n```\n"
+    )
+    page, build = build_page(tmp_path, body, "-D", "examples_timeout=2")
+    assert build.returncode != 0
+    assert reported(build.output, page, 8)
+    assert "did not finish within" in build.output
+
+
+def test_a_failing_figure_fails_the_build(tmp_path: Path) -> None:
+    body = "```{eval-rst}\n.. plot::\n   :filename-prefix: broken\n\n   raise RuntimeError('no data')\n```\n"
+    page, build = build_page(tmp_path, body)
+    assert build.returncode != 0
+    assert "no data" in build.output
+
+
+def test_a_broken_cross_reference_fails(tmp_path: Path) -> None:
+    page, build = build_page(tmp_path, "见 {doc}`missing-page`。\n")
+    assert build.returncode != 0
+    assert "missing-page" in build.output
+
+
+def test_an_unknown_directive_fails(tmp_path: Path) -> None:
+    page, build = build_page(tmp_path, "```{nosuchdirective}\n内容\n```\n")
+    assert build.returncode != 0
+    assert reported(build.output, page, 3)
+
+
+def test_the_article_template_passes_the_gate(tmp_path: Path) -> None:
+    from docs_build import ROOT
+
+    template = (ROOT / "docs" / "_templates" / "article.md").read_text(encoding="utf-8")
+    site = copy_site(tmp_path, pages=False)
+    (site / "docs" / "python").mkdir()
+    (site / "docs" / "python" / "generators.md").write_text("# 生成器\n", encoding="utf-8")
+    (site / "docs" / "index.md").write_text(
+        "# 首页\n\n```{toctree}\narticle\npython/generators\n```\n", encoding="utf-8"
+    )
+    (site / "docs" / "article.md").write_text(template, encoding="utf-8")
+    build = sphinx_build(site, tmp_path / "html")
+    assert build.returncode == 0, build.output[-3000:]
