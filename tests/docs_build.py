@@ -58,9 +58,26 @@ def copy_site(dest: Path, *, pages: bool = True) -> Path:
 
 def article_pages(docs: Path) -> list[Path]:
     """Every page that carries examples: those with at least one pycon fence."""
-    return sorted(p for p in docs.rglob("*.md") if "```pycon" in p.read_text(encoding="utf-8"))
+    return sorted(
+        p for p in docs.rglob("*.md")
+        if not any(part.startswith("_") for part in p.relative_to(docs).parts)
+        and "```pycon" in p.read_text(encoding="utf-8")
+    )
 
 
 def reported(output: str, page: Path, line: int) -> bool:
     """Whether the build output names ``page:line`` in a warning."""
     return re.search(rf"{re.escape(str(page))}:{line}: (WARNING|ERROR)", output) is not None
+
+
+def assert_math_served_locally(outdir: Path) -> int:
+    """Every page with math loads MathJax from the site itself; returns how many pages have math."""
+    pages = [p for p in outdir.rglob("*.html") if 'class="math' in p.read_text(encoding="utf-8")]
+    for page in pages:
+        src = re.search(r'<script[^>]+src="([^"?]*mathjax[^"?]*)', page.read_text(encoding="utf-8"))
+        assert src, f"{page} has math but no MathJax script"
+        assert (page.parent / src.group(1)).resolve().is_file(), src.group(1)
+    if pages:
+        fonts = outdir / "_static" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2"
+        assert any(fonts.glob("*.woff"))
+    return len(pages)

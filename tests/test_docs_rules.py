@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from docs_build import copy_site, reported, sphinx_build
+from docs_build import ROOT, assert_math_served_locally, copy_site, reported, sphinx_build
 
 
 def build_page(tmp_path: Path, body: str, *extra: str):
@@ -91,8 +91,6 @@ def test_an_unknown_directive_fails(tmp_path: Path) -> None:
 
 
 def test_the_article_template_passes_the_gate(tmp_path: Path) -> None:
-    from docs_build import ROOT
-
     template = (ROOT / "docs" / "_templates" / "article.md").read_text(encoding="utf-8")
     site = copy_site(tmp_path, pages=False)
     (site / "docs" / "python").mkdir()
@@ -103,3 +101,4 @@ def test_the_article_template_passes_the_gate(tmp_path: Path) -> None:
     (site / "docs" / "article.md").write_text(template, encoding="utf-8")
     build = sphinx_build(site, tmp_path / "html")
     assert build.returncode == 0, build.output[-3000:]
+    assert assert_math_served_locally(build.outdir) == 1  # the template's page has math
