@@ -31,6 +31,7 @@ extensions = [
     "examples",  # runs every example on every page; the build fails when one does not match
     "offline_math",  # MathJax from a PyPI wheel, copied next to the pages
     "zh_search",  # Chinese full-text search that works in the browser on Sphinx 9.0
+    "figures",  # one figure counter per page, so figures in separate eval-rst blocks never collide
 ]
 
 exclude_patterns = ["_ext", "_templates", "_static"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from docs_build import ROOT, assert_math_served_locally, copy_site, reported, sphinx_build
@@ -72,10 +73,21 @@ def test_a_hanging_example_fails_instead_of_hanging(tmp_path: Path) -> None:
 
 
 def test_a_failing_figure_fails_the_build(tmp_path: Path) -> None:
-    body = "```{eval-rst}\n.. plot::\n   :filename-prefix: broken\n\n   raise RuntimeError('no data')\n```\n"
+    body = "```{eval-rst}\n.. plot::\n\n   raise RuntimeError('no data')\n```\n"
     page, build = build_page(tmp_path, body)
     assert build.returncode != 0
     assert "no data" in build.output
+
+
+def test_figures_in_separate_blocks_get_separate_images(tmp_path: Path) -> None:
+    plot = "```{{eval-rst}}\n.. plot::\n\n   import matplotlib.pyplot as plt\n   plt.plot({})\n```\n\n"
+    page, build = build_page(tmp_path, plot.format("[0, 1]") + "文字。\n\n" + plot.format("[1, 0]"))
+    assert build.returncode == 0, build.output
+    html = (build.outdir / "index.html").read_text(encoding="utf-8")
+    images = re.findall(r'src="_images/([^"]+\.png)"', html)
+    assert len(images) == len(set(images)) == 2
+    first, second = (build.outdir / "_images" / name for name in images)
+    assert first.read_bytes() != second.read_bytes()
 
 
 def test_a_broken_cross_reference_fails(tmp_path: Path) -> None:
