@@ -1,0 +1,112 @@
+"""Absolute position encodings: the sinusoidal table of Vaswani et al. (2017) and its algebra."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._checks import as_float_array, check_base, check_even_dim, check_positive_int
+
+__all__ = [
+    "absolute_score_terms",
+    "sinusoidal_encoding",
+    "sinusoidal_shift_matrix",
+]
+
+
+def sinusoidal_encoding(num_positions: int, dim: int, base: float = 10000.0) -> np.ndarray:
+    """Sinusoidal table ``PE[p, 2i] = sin(p / base**(2i/dim))``, ``PE[p, 2i+1] = cos(...)``.
+
+    Attention Is All You Need (Vaswani et al., 2017), section 3.5.
+
+    Parameters
+    ----------
+    num_positions : int
+        Number of rows (positions ``0 .. num_positions - 1``).
+    dim : int
+        Even model dimension.
+    base : float, default 10000.0
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(num_positions, dim)``, float64, values in ``[-1, 1]``.
+
+    Examples
+    --------
+    >>> pe = sinusoidal_encoding(3, 4)
+    >>> np.round(pe, 4).tolist()
+    [[0.0, 1.0, 0.0, 1.0], [0.8415, 0.5403, 0.01, 1.0], [0.9093, -0.4161, 0.02, 0.9998]]
+    """
+    num_positions = check_positive_int(num_positions, "num_positions")
+    dim = check_even_dim(dim)
+    base = check_base(base)
+    freq = base ** (-np.arange(0, dim, 2, dtype=np.float64) / dim)
+    angles = np.arange(num_positions, dtype=np.float64)[:, None] * freq
+    pe = np.empty((num_positions, dim))
+    pe[:, 0::2] = np.sin(angles)
+    pe[:, 1::2] = np.cos(angles)
+    return pe
+
+
+def sinusoidal_shift_matrix(offset: float, dim: int, base: float = 10000.0) -> np.ndarray:
+    """Matrix ``M_k`` with ``PE[p + k] = M_k @ PE[p]`` for every position ``p``.
+
+    Each (sin, cos) pair is turned by the angle ``k * omega_i``:
+    ``sin(a + b) = sin a cos b + cos a sin b`` and ``cos(a + b) = cos a cos b - sin a sin b``.
+    ``M_k`` depends on the offset ``k`` only, not on ``p``.
+
+    Examples
+    --------
+    >>> pe = sinusoidal_encoding(50, 8)
+    >>> M = sinusoidal_shift_matrix(7, 8)
+    >>> bool(np.allclose(pe[7:] , pe[:-7] @ M.T))
+    True
+    """
+    dim = check_even_dim(dim)
+    base = check_base(base)
+    k = float(as_float_array(offset, "offset"))
+    freq = base ** (-np.arange(0, dim, 2, dtype=np.float64) / dim)
+    cos, sin = np.cos(k * freq), np.sin(k * freq)
+    m = np.zeros((dim, dim))
+    idx = np.arange(0, dim, 2)
+    m[idx, idx] = cos
+    m[idx, idx + 1] = sin
+    m[idx + 1, idx] = -sin
+    m[idx + 1, idx + 1] = cos
+    return m
+
+
+def absolute_score_terms(
+    x: object, p: object, w_q: object, w_k: object
+) -> dict[str, np.ndarray]:
+    """Expand ``((x + p) W_q)((x + p) W_k)^T`` into its four matrices.
+
+    Returns ``{"content-content", "content-position", "position-content",
+    "position-position"}``; they sum to the full logit matrix. This is the expansion that
+    Transformer-XL starts from (Dai et al., 2019, section 3.3).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> x, p = rng.normal(size=(2, 5, 4))
+    >>> w_q, w_k = rng.normal(size=(2, 4, 4))
+    >>> terms = absolute_score_terms(x, p, w_q, w_k)
+    >>> sorted(terms)
+    ['content-content', 'content-position', 'position-content', 'position-position']
+    >>> bool(np.allclose(sum(terms.values()), ((x + p) @ w_q) @ ((x + p) @ w_k).T))
+    True
+    """
+    xa, pa = as_float_array(x, "x"), as_float_array(p, "p")
+    wq, wk = as_float_array(w_q, "w_q"), as_float_array(w_k, "w_k")
+    if xa.ndim != 2 or xa.shape != pa.shape:
+        raise ValueError(f"x and p must be 2-D arrays of equal shape, got {xa.shape}, {pa.shape}")
+    if wq.shape != wk.shape or wq.ndim != 2 or wq.shape[0] != xa.shape[1]:
+        raise ValueError(
+            f"w_q and w_k must both have shape ({xa.shape[1]}, h), got {wq.shape}, {wk.shape}"
+        )
+    return {
+        "content-content": (xa @ wq) @ (xa @ wk).T,
+        "content-position": (xa @ wq) @ (pa @ wk).T,
+        "position-content": (pa @ wq) @ (xa @ wk).T,
+        "position-position": (pa @ wq) @ (pa @ wk).T,
+    }
