@@ -31,6 +31,7 @@ extensions = [
     "examples",  # runs every example on every page; the build fails when one does not match
     "offline_math",  # MathJax from a PyPI wheel, copied next to the pages
     "zh_search",  # Chinese full-text search that works in the browser on Sphinx 9.0
+    "anchors",  # every heading has an explicit label, so Chinese headings get stable anchors
     "figures",  # one figure counter per page, so figures in separate eval-rst blocks never collide
 ]
 

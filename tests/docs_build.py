@@ -51,7 +51,7 @@ def copy_site(dest: Path, *, pages: bool = True) -> Path:
     else:
         for part in ["_ext", "_static", "_templates"]:
             if (ROOT / "docs" / part).exists():
-                shutil.copytree(ROOT / "docs" / part, dest / "docs" / part,
+                shutil.copytree(ROOT / "docs" / part, dest / "docs" / part, dirs_exist_ok=True,
                                 ignore=shutil.ignore_patterns("__pycache__"))
     return dest
 

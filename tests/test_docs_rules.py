@@ -8,10 +8,18 @@ from pathlib import Path
 from docs_build import ROOT, assert_math_served_locally, copy_site, reported, sphinx_build
 
 
+HEADER = "(test-page)=\n# 测试页\n\n"
+
+
+def body_line(n: int) -> int:
+    """Line number in the page of line ``n`` (1-based) of the body passed to build_page."""
+    return HEADER.count("\n") + n
+
+
 def build_page(tmp_path: Path, body: str, *extra: str):
     site = copy_site(tmp_path, pages=False)
     page = site / "docs" / "index.md"
-    page.write_text("# 测试页\n\n" + body, encoding="utf-8")
+    page.write_text(HEADER + body, encoding="utf-8")
     return page, sphinx_build(site, tmp_path / "html", *extra)
 
 
@@ -24,14 +32,14 @@ def test_a_passing_page_builds(tmp_path: Path) -> None:
 def test_a_wrong_output_fails_and_names_the_line(tmp_path: Path) -> None:
     page, build = build_page(tmp_path, "```pycon\n>>> x = 6\n>>> x * 7\n41\n```\n")
     assert build.returncode != 0
-    assert reported(build.output, page, 5)
+    assert reported(build.output, page, body_line(3))
     assert "Expected:\n    41\nGot:\n    42" in build.output
 
 
 def test_an_unexpected_exception_fails(tmp_path: Path) -> None:
     page, build = build_page(tmp_path, "```pycon\n>>> 1 / 0\n0\n```\n")
     assert build.returncode != 0
-    assert reported(build.output, page, 4)
+    assert reported(build.output, page, body_line(2))
     assert "ZeroDivisionError" in build.output
 
 
@@ -44,7 +52,7 @@ def test_examples_share_one_namespace_per_page(tmp_path: Path) -> None:
 def test_a_python_fence_that_would_not_run_is_an_error(tmp_path: Path) -> None:
     page, build = build_page(tmp_path, "```python\nprint('never checked')\n```\n")
     assert build.returncode != 0
-    assert reported(build.output, page, 3)
+    assert reported(build.output, page, body_line(1))
     assert "not executed by the gate" in build.output
 
 
@@ -68,7 +76,7 @@ def test_a_hanging_example_fails_instead_of_hanging(tmp_path: Path) -> None:
     )
     page, build = build_page(tmp_path, body, "-D", "examples_timeout=2")
     assert build.returncode != 0
-    assert reported(build.output, page, 8)
+    assert reported(build.output, page, body_line(6))
     assert "did not finish within" in build.output
 
 
@@ -99,18 +107,42 @@ def test_a_broken_cross_reference_fails(tmp_path: Path) -> None:
 def test_an_unknown_directive_fails(tmp_path: Path) -> None:
     page, build = build_page(tmp_path, "```{nosuchdirective}\n内容\n```\n")
     assert build.returncode != 0
-    assert reported(build.output, page, 3)
+    assert reported(build.output, page, body_line(1))
 
 
 def test_the_article_template_passes_the_gate(tmp_path: Path) -> None:
     template = (ROOT / "docs" / "_templates" / "article.md").read_text(encoding="utf-8")
     site = copy_site(tmp_path, pages=False)
     (site / "docs" / "python").mkdir()
-    (site / "docs" / "python" / "generators.md").write_text("# 生成器\n", encoding="utf-8")
+    (site / "docs" / "python" / "generators.md").write_text("(generators)=\n# 生成器\n", encoding="utf-8")
     (site / "docs" / "index.md").write_text(
-        "# 首页\n\n```{toctree}\narticle\npython/generators\n```\n", encoding="utf-8"
+        "(home)=\n# 首页\n\n```{toctree}\narticle\npython/generators\n```\n", encoding="utf-8"
     )
     (site / "docs" / "article.md").write_text(template, encoding="utf-8")
     build = sphinx_build(site, tmp_path / "html")
     assert build.returncode == 0, build.output[-3000:]
     assert assert_math_served_locally(build.outdir) == 1  # the template's page has math
+
+
+def test_a_heading_without_a_label_fails(tmp_path: Path) -> None:
+    page, build = build_page(tmp_path, "(page-ok)=\n## 有标签的标题\n\n## 没有标签的标题\n\n正文。\n")
+    assert build.returncode != 0
+    flagged = [line for line in build.warnings() if "no stable anchor" in line]
+    assert len(flagged) == 1 and "没有标签的标题" in flagged[0]
+    assert reported(build.output, page, body_line(4))
+
+
+def test_figures_are_redrawn_when_only_their_code_changes(tmp_path: Path) -> None:
+    # matplotlib's cache would keep the old image: the page itself did not change.
+    data = tmp_path / "data.txt"
+    body = (
+        "```{eval-rst}\n.. plot::\n\n   import matplotlib.pyplot as plt\n"
+        f"   plt.plot([float(v) for v in open({str(data)!r}).read().split()])\n```\n"
+    )
+    data.write_text("0 1")
+    page, first = build_page(tmp_path, body)
+    before = (first.outdir / "_images" / "index-1.png").read_bytes()
+    data.write_text("1 0")
+    second = sphinx_build(tmp_path, tmp_path / "html")  # same page file, same figure cache
+    assert second.returncode == 0, second.output
+    assert (second.outdir / "_images" / "index-1.png").read_bytes() != before
