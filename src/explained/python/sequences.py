@@ -1,0 +1,214 @@
+"""How a CPython ``list`` grows, measured from the outside.
+
+A list object is a fixed-size header plus a separately allocated array of pointers to its
+elements. The array is over-allocated: it usually has room for more pointers than the list has
+elements, so that most ``append`` calls only write one pointer. ``sys.getsizeof`` reports the
+header plus the whole array, so the number of slots (the *capacity*) can be read back as::
+
+    capacity = (sys.getsizeof(lst) - sys.getsizeof([])) // pointer_size
+
+because an empty list created by ``[]`` has no array at all.
+
+The functions here measure capacities on the running interpreter, and state CPython's
+over-allocation rule (``Objects/listobject.c``, ``list_resize``, CPython 3.9 and later) so that
+the measurement can be compared with it.
+"""
+
+from __future__ import annotations
+
+import struct
+import sys
+
+__all__ = [
+    "pointer_size",
+    "list_capacity",
+    "growth_steps",
+    "predicted_growth_steps",
+    "resize_target",
+    "growth_ratios",
+    "copies_during_growth",
+]
+
+
+def pointer_size() -> int:
+    """Size in bytes of one C pointer (one slot of a list's array) on this interpreter.
+
+    Examples
+    --------
+    >>> pointer_size() in (4, 8)
+    True
+    """
+    return struct.calcsize("P")
+
+
+def list_capacity(lst: list) -> int:
+    """Number of element slots allocated for ``lst``, measured with ``sys.getsizeof``.
+
+    Parameters
+    ----------
+    lst : list
+        An object of exactly type ``list`` (a subclass has a larger header and is refused).
+
+    Returns
+    -------
+    int
+        The capacity, always ``>= len(lst)``.
+
+    Examples
+    --------
+    >>> list_capacity([])
+    0
+    >>> lst = []
+    >>> lst.append("a")
+    >>> list_capacity(lst) >= len(lst)
+    True
+    """
+    if type(lst) is not list:
+        raise TypeError(
+            f"list_capacity expects an object of exactly type list, got {type(lst).__name__}"
+        )
+    extra = sys.getsizeof(lst) - sys.getsizeof([])
+    return extra // pointer_size()
+
+
+def _check_count(n: object, name: str = "n") -> int:
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise TypeError(f"{name} must be an int, got {type(n).__name__}")
+    if n < 0:
+        raise ValueError(f"{name} must be >= 0, got {n}")
+    return n
+
+
+def growth_steps(n: int) -> list[tuple[int, int]]:
+    """Append ``n`` items to an empty list and record every change of capacity.
+
+    Parameters
+    ----------
+    n : int
+        Number of ``append`` calls, ``>= 0``.
+
+    Returns
+    -------
+    list of (length, capacity)
+        One pair per resize: the list's length right after the append that resized it, and
+        the new capacity. Measured on the running interpreter.
+
+    Examples
+    --------
+    >>> steps = growth_steps(100)
+    >>> steps[0][0]      # the first append allocates
+    1
+    >>> all(cap >= length for length, cap in steps)
+    True
+    >>> len(steps) < 100  # far fewer resizes than appends
+    True
+    """
+    n = _check_count(n)
+    lst: list[int] = []
+    steps: list[tuple[int, int]] = []
+    last = 0
+    for i in range(n):
+        lst.append(i)
+        cap = list_capacity(lst)
+        if cap != last:
+            steps.append((len(lst), cap))
+            last = cap
+    return steps
+
+
+def resize_target(newsize: int, oldsize: int) -> int:
+    """CPython's over-allocation rule: the capacity ``list_resize`` picks for ``newsize``.
+
+    This is the rule of ``Objects/listobject.c`` since CPython 3.9::
+
+        new_allocated = (newsize + (newsize >> 3) + 6) & ~3
+        if newsize - oldsize > new_allocated - newsize:   # a big jump, e.g. extend()
+            new_allocated = (newsize + 3) & ~3
+        if newsize == 0:
+            new_allocated = 0
+
+    It is only applied when the current array is too small (or less than half used).
+
+    Parameters
+    ----------
+    newsize : int
+        The length the list is about to have, ``>= 0``.
+    oldsize : int
+        Its current length, ``>= 0``.
+
+    Examples
+    --------
+    >>> resize_target(1, 0)
+    4
+    >>> resize_target(5, 4)
+    8
+    >>> resize_target(100, 0)   # a jump: no extra slack beyond rounding to 4
+    100
+    """
+    newsize = _check_count(newsize, "newsize")
+    oldsize = _check_count(oldsize, "oldsize")
+    if newsize == 0:
+        return 0
+    new_allocated = (newsize + (newsize >> 3) + 6) & ~3
+    if newsize - oldsize > new_allocated - newsize:
+        new_allocated = (newsize + 3) & ~3
+    return new_allocated
+
+
+def predicted_growth_steps(n: int) -> list[tuple[int, int]]:
+    """The steps :func:`growth_steps` should find, computed from :func:`resize_target`.
+
+    Examples
+    --------
+    >>> predicted_growth_steps(20)
+    [(1, 4), (5, 8), (9, 16), (17, 24)]
+    """
+    n = _check_count(n)
+    allocated = 0
+    steps: list[tuple[int, int]] = []
+    for newsize in range(1, n + 1):
+        if not (allocated >= newsize and newsize >= (allocated >> 1)):
+            allocated = resize_target(newsize, newsize - 1)
+            steps.append((newsize, allocated))
+    return steps
+
+
+def growth_ratios(steps: list[tuple[int, int]]) -> list[float]:
+    """Ratio of each capacity to the previous one.
+
+    Parameters
+    ----------
+    steps : list of (length, capacity)
+        As returned by :func:`growth_steps`; capacities must be positive and increasing.
+
+    Examples
+    --------
+    >>> growth_ratios([(1, 4), (5, 8), (9, 16)])
+    [2.0, 2.0]
+    """
+    caps = [cap for _, cap in steps]
+    if any(c <= 0 for c in caps):
+        raise ValueError("capacities must be positive")
+    if any(b <= a for a, b in zip(caps, caps[1:])):
+        raise ValueError("capacities must be strictly increasing, as growth_steps returns them")
+    return [b / a for a, b in zip(caps, caps[1:])]
+
+
+def copies_during_growth(steps: list[tuple[int, int]]) -> int:
+    """Worst-case number of pointer copies made by the resizes in ``steps``.
+
+    Each resize may move the existing elements to a new array: ``length - 1`` pointers
+    (the new element is written after the move). Dividing by the number of appends gives the
+    amortised cost per append.
+
+    Examples
+    --------
+    >>> copies_during_growth([(1, 4), (5, 8), (9, 16)])
+    12
+    """
+    for length, cap in steps:
+        if length < 1 or cap < length:
+            raise ValueError(
+                f"each step must be (length >= 1, capacity >= length), got {(length, cap)}"
+            )
+    return sum(length - 1 for length, _ in steps)
