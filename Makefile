@@ -7,11 +7,18 @@ STAMP  := $(VENV)/.installed-stamp
 SPHINX_OPTS ?= -W --keep-going -j auto
 SPHINX := $(BIN)/sphinx-build -c . $(SPHINX_OPTS)
 
-.PHONY: help install docs serve test clean
+# The CPython versions the site and package support; `make test-matrix` runs `make test` on each.
+MATRIX ?= 3.10 3.11 3.12 3.13
+# pythonX.Y from PATH if it runs, else the newest pyenv build of X.Y.
+python_for = for c in python$(1) $$(ls -d "$$(pyenv root 2>/dev/null || echo $$HOME/.pyenv)"/versions/$(1).*/bin/python3 2>/dev/null | sort -V | tail -n 1); do \
+	"$$c" -c 'import sys; assert "%d.%d" % sys.version_info[:2] == sys.argv[1]' $(1) 2>/dev/null && { command -v "$$c"; break; }; done
+
+.PHONY: help install docs serve test test-matrix clean
 
 help:
 	@echo "make serve    build the site, serve it at http://127.0.0.1:8000 and rebuild on every change"
 	@echo "make test     everything CI checks: unit and property tests, docstring examples, the docs gate"
+	@echo "make test-matrix  make test on every CPython in MATRIX ($(MATRIX)), each in its own .venv-X.Y"
 	@echo "make docs     clean build of the site in _build/html; fails on any warning or failing example"
 	@echo "make install  create $(VENV) with the package, the docs toolchain and the test tools"
 	@echo "make clean    remove build output"
@@ -36,6 +43,14 @@ serve: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+test-matrix:
+	@set -e; for v in $(MATRIX); do \
+		py=$$($(call python_for,$$v)); \
+		[ -n "$$py" ] || { echo "test-matrix: no working Python $$v found (install it, or set MATRIX)"; exit 1; }; \
+		echo "== Python $$v ($$py)"; \
+		$(MAKE) --no-print-directory test PYTHON="$$py" VENV=.venv-$$v; \
+	done
 
 clean:
 	rm -rf _build
