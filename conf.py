@@ -12,6 +12,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
+# The examples multiply tiny matrices: BLAS threads only add overhead there, and with -j auto they
+# oversubscribe the cores. Set before numpy is first imported (Sphinx itself does not import it).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))
 
 project = "Explained"
@@ -56,7 +59,8 @@ html_search_options = {"dict": str(ROOT / "docs" / "_ext" / "search_words.txt")}
 html_last_updated_fmt = None
 
 # -- Copy buttons: copy only the code after >>> / ... prompts, never the output ------------------
-copybutton_prompt_text = r">>> |\.\.\. |\$ "
+# "..." alone (the end of a block) becomes an empty line, so a pasted def/for block closes in the REPL.
+copybutton_prompt_text = r">>> |\.\.\.(?: |$)|\$ "
 copybutton_prompt_is_regexp = True
 copybutton_only_copy_prompt_lines = True
 copybutton_remove_prompts = True

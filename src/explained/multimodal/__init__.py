@@ -1,0 +1,50 @@
+"""Multimodal contrastive learning at toy scale, for the CLIP, SigLIP and BLIP articles.
+
+Everything is numpy: a synthetic world of coloured shapes with template captions
+(:mod:`~explained.multimodal.data`), the CLIP and SigLIP losses with analytic gradients
+(:mod:`~explained.multimodal.losses`), a tiny dual encoder trained with Adam
+(:mod:`~explained.multimodal.model`), zero-shot and retrieval evaluation
+(:mod:`~explained.multimodal.evaluation`) and BLIP's matching head, captioner and CapFilt
+(:mod:`~explained.multimodal.blip`). Figures live in :mod:`~explained.multimodal.figures`.
+"""
+
+from .blip import Captioner, CapFiltResult, MatchingHead, capfilt, caption_class, sample_hard_negatives
+from .data import (
+    CLASS_NAMES,
+    COLOURS,
+    SHAPES,
+    TEMPLATES,
+    VOCABULARY,
+    ImageTextData,
+    bag_of_words,
+    make_dataset,
+    render_image,
+    tokenize,
+)
+from .evaluation import (
+    class_text_embeddings,
+    linear_probe_accuracy,
+    recall_at_k,
+    zero_shot_accuracy,
+    zero_shot_predict,
+)
+from .losses import (
+    clip_loss,
+    clip_loss_grad,
+    siglip_chunk_schedule,
+    siglip_loss,
+    siglip_loss_chunked,
+    siglip_loss_grad,
+)
+from .model import MAX_LOGIT_SCALE, DualEncoder, TrainingHistory, train
+
+__all__ = [
+    "clip_loss", "clip_loss_grad", "siglip_loss", "siglip_loss_grad", "siglip_loss_chunked",
+    "siglip_chunk_schedule",
+    "CLASS_NAMES", "COLOURS", "SHAPES", "TEMPLATES", "VOCABULARY", "ImageTextData", "make_dataset",
+    "render_image", "tokenize", "bag_of_words",
+    "DualEncoder", "TrainingHistory", "train", "MAX_LOGIT_SCALE",
+    "class_text_embeddings", "zero_shot_predict", "zero_shot_accuracy", "recall_at_k",
+    "linear_probe_accuracy",
+    "MatchingHead", "Captioner", "caption_class", "sample_hard_negatives", "CapFiltResult", "capfilt",
+]

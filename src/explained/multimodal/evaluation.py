@@ -1,0 +1,103 @@
+"""Zero-shot classification, retrieval recall@K and a linear probe for the toy dual encoder."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .data import CLASS_NAMES
+
+__all__ = ["class_text_embeddings", "zero_shot_predict", "zero_shot_accuracy", "recall_at_k",
+           "linear_probe_accuracy"]
+
+
+def class_text_embeddings(model, classes, templates=("a photo of a {}",)) -> np.ndarray:
+    """One normalised text embedding per class; several templates are averaged (prompt ensembling).
+
+    Examples
+    --------
+    >>> from explained.multimodal.model import DualEncoder
+    >>> e = class_text_embeddings(DualEncoder(), [0, 5], templates=("a {}", "a photo of a {}"))
+    >>> e.shape, bool(np.allclose(np.linalg.norm(e, axis=1), 1))
+    ((2, 16), True)
+    """
+    classes = list(classes)
+    if not classes:
+        raise ValueError("classes must not be empty")
+    if isinstance(templates, str) or not templates:
+        raise ValueError("templates must be a non-empty sequence of strings with one '{}' each")
+    per_template = np.stack([
+        model.encode_texts([t.format(CLASS_NAMES[c]) for c in classes]) for t in templates
+    ])
+    mean = per_template.mean(axis=0)
+    return mean / np.linalg.norm(mean, axis=1, keepdims=True)
+
+
+def zero_shot_predict(model, images, classes, templates=("a photo of a {}",)) -> np.ndarray:
+    """Class index (from ``classes``) whose prompt embedding is nearest to each image."""
+    classes = np.asarray(list(classes), dtype=int)
+    scores = model.encode_images(images) @ class_text_embeddings(model, classes, templates).T
+    return classes[scores.argmax(axis=1)]
+
+
+def zero_shot_accuracy(model, data, classes=None, templates=("a photo of a {}",)) -> float:
+    """Share of ``data.images`` whose zero-shot prediction equals ``data.labels``.
+
+    ``classes`` are the candidate labels (default: all 24 classes).
+    """
+    classes = range(len(CLASS_NAMES)) if classes is None else classes
+    return float(np.mean(zero_shot_predict(model, data.images, classes, templates) == data.labels))
+
+
+def recall_at_k(similarity: np.ndarray, k: int) -> float:
+    """Share of rows whose matching column (the diagonal) is among the ``k`` highest scores.
+
+    Ties count against the match (a tied wrong item may take the place).
+
+    Examples
+    --------
+    >>> s = np.array([[0.9, 0.1, 0.0], [0.8, 0.5, 0.1], [0.2, 0.3, 0.1]])
+    >>> recall_at_k(s, 1), round(recall_at_k(s, 2), 4), recall_at_k(s, 3)
+    (0.3333333333333333, 0.6667, 1.0)
+    """
+    similarity = np.asarray(similarity, dtype=float)
+    if similarity.ndim != 2 or similarity.shape[0] != similarity.shape[1] or similarity.size == 0:
+        raise ValueError(f"similarity must be a non-empty square matrix, got shape {similarity.shape}")
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= len(similarity):
+        raise ValueError(f"k must be an int in 1..{len(similarity)}, got {k!r}")
+    correct = np.diag(similarity)[:, None]
+    rank = np.sum(similarity >= correct, axis=1) - 1  # others scoring at least as high
+    return float(np.mean(rank < k))
+
+
+def linear_probe_accuracy(
+    train_features: np.ndarray, train_labels: np.ndarray, test_features: np.ndarray,
+    test_labels: np.ndarray, *, l2: float = 1e-3, steps: int = 300, lr: float = 0.5,
+) -> float:
+    """Fit multinomial logistic regression on frozen features by gradient descent; test accuracy.
+
+    Examples
+    --------
+    >>> x = np.array([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0], [0.1, 0.9]])
+    >>> linear_probe_accuracy(x, np.array([0, 0, 1, 1]), x, np.array([0, 0, 1, 1]))
+    1.0
+    """
+    x = np.asarray(train_features, dtype=float)
+    y = np.asarray(train_labels, dtype=int)
+    xt = np.asarray(test_features, dtype=float)
+    if x.ndim != 2 or xt.ndim != 2 or x.shape[1] != xt.shape[1]:
+        raise ValueError("features must be 2-D arrays with the same number of columns")
+    if len(x) != len(y) or len(xt) != len(test_labels):
+        raise ValueError("each feature row needs exactly one label")
+    classes, y_index = np.unique(y, return_inverse=True)
+    onehot = np.eye(len(classes))[y_index]
+    w = np.zeros((x.shape[1], len(classes)))
+    b = np.zeros(len(classes))
+    for _ in range(steps):
+        logits = x @ w + b
+        p = np.exp(logits - logits.max(axis=1, keepdims=True))
+        p /= p.sum(axis=1, keepdims=True)
+        g = (p - onehot) / len(x)
+        w -= lr * (x.T @ g + l2 * w)
+        b -= lr * g.sum(axis=0)
+    predicted = classes[(xt @ w + b).argmax(axis=1)]
+    return float(np.mean(predicted == np.asarray(test_labels)))
