@@ -75,10 +75,13 @@ class _PageRunner(doctest.DocTestRunner):
     def report_start(self, out: Any, test: doctest.DocTest, example: doctest.Example) -> None:
         if self.timeout and threading.current_thread() is threading.main_thread():
             signal.setitimer(signal.ITIMER_REAL, self.timeout)
+            # Last resort for a hang inside C code, where no Python signal handler can run.
+            faulthandler.dump_traceback_later(4 * self.timeout, exit=True)
 
     def _disarm(self) -> None:
         if threading.current_thread() is threading.main_thread():
             signal.setitimer(signal.ITIMER_REAL, 0)
+            faulthandler.cancel_dump_traceback_later()
 
     def report_success(self, out, test, example, got) -> None:  # noqa: ANN001
         self._disarm()
@@ -151,8 +154,6 @@ def run_examples(app: Sphinx, doctree: nodes.document) -> None:
     on_main = threading.current_thread() is threading.main_thread()
     if on_main:
         signal.signal(signal.SIGALRM, _on_alarm)
-        # Last resort for a hang inside C code, where no Python signal handler can run.
-        faulthandler.dump_traceback_later(4 * app.config.examples_timeout, exit=True)
     try:
         for node in _blocks(doctree):
             language = node.get("language", "")
