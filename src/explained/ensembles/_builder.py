@@ -1,0 +1,299 @@
+"""Breadth-first CART growth with vectorised exact split search.
+
+All nodes of one depth are handled together. ``order`` holds, for every feature, the indices of the
+samples still being split, grouped node by node and sorted by that feature inside each node; each
+level needs only gathers, one cumulative sum and one stable partition, never a new sort. The columns
+of ``stats`` are per-sample weighted statistics: ``w * onehot(class)`` for classification,
+``(w, w * y, w * y**2)`` for regression.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+TREE_LEAF = -1
+TREE_UNDEFINED = -2
+
+
+@dataclass
+class Tree:
+    """The arrays of a fitted tree, named as in scikit-learn's ``tree_``.
+
+    Node 0 is the root; nodes are numbered breadth first. For a leaf ``children_left`` and
+    ``children_right`` are -1 and ``feature`` is -2. ``value`` holds class fractions (classifier)
+    or the mean target (regressor), one row per node.
+    """
+
+    children_left: np.ndarray
+    children_right: np.ndarray
+    feature: np.ndarray
+    threshold: np.ndarray
+    value: np.ndarray
+    impurity: np.ndarray
+    n_node_samples: np.ndarray
+    weighted_n_node_samples: np.ndarray
+
+    @property
+    def node_count(self) -> int:
+        """Number of nodes."""
+        return int(self.feature.shape[0])
+
+    @property
+    def n_leaves(self) -> int:
+        """Number of leaves."""
+        return int((self.children_left == TREE_LEAF).sum())
+
+    @property
+    def max_depth(self) -> int:
+        """Depth of the deepest leaf (the root alone has depth 0)."""
+        depth = np.zeros(self.node_count, dtype=np.intp)
+        for node in range(self.node_count):  # parents come before children
+            if self.children_left[node] != TREE_LEAF:
+                depth[self.children_left[node]] = depth[node] + 1
+                depth[self.children_right[node]] = depth[node] + 1
+        return int(depth.max())
+
+    def apply(self, X: np.ndarray) -> np.ndarray:
+        """Index of the leaf each row of (validated, float64) ``X`` falls into."""
+        node = np.zeros(X.shape[0], dtype=np.intp)
+        rows = np.arange(X.shape[0])
+        while rows.size:
+            current = node[rows]
+            feature = self.feature[current]
+            inner = feature >= 0
+            rows, current, feature = rows[inner], current[inner], feature[inner]
+            go_left = X[rows, feature] <= self.threshold[current]
+            node[rows] = np.where(
+                go_left, self.children_left[current], self.children_right[current]
+            )
+        return node
+
+    def compute_feature_importances(self, n_features: int) -> np.ndarray:
+        """Weighted impurity decrease per feature, normalised to sum to 1 (all zeros for a stump-less tree)."""
+        inner = np.flatnonzero(self.children_left != TREE_LEAF)
+        wn = self.weighted_n_node_samples * self.impurity
+        left, right = self.children_left[inner], self.children_right[inner]
+        decrease = wn[inner] - wn[left] - wn[right]
+        importances = np.bincount(self.feature[inner], weights=decrease, minlength=n_features)
+        importances = np.maximum(importances, 0.0)
+        total = importances.sum()
+        return importances / total if total > 0 else importances
+
+
+def presort(X: np.ndarray) -> np.ndarray:
+    """For each feature, the row indices of ``X`` in increasing order: shape (n_features, n_samples)."""
+    order = np.argsort(X, axis=0, kind="stable").T
+    dtype = np.int32 if X.shape[0] < 2**31 else np.intp
+    return np.ascontiguousarray(order, dtype=dtype)
+
+
+def _node_summary(
+    totals: np.ndarray, criterion: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Weight, value, impurity and a purity tolerance of nodes from their summed statistics."""
+    if criterion == "squared_error":
+        weight = totals[:, 0]
+        mean = totals[:, 1] / weight
+        second = totals[:, 2] / weight
+        impurity = np.maximum(second - mean**2, 0.0)
+        tol = 64 * np.finfo(float).eps * np.maximum(second, 1.0)
+        return weight, mean[:, None], impurity, tol
+    weight = totals.sum(axis=1)
+    p = totals / weight[:, None]
+    if criterion == "gini":
+        impurity = 1.0 - (p**2).sum(axis=1)
+    elif criterion == "entropy":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            terms = np.where(p > 0, p * np.log2(np.where(p > 0, p, 1.0)), 0.0)
+        impurity = -terms.sum(axis=1)
+    else:  # "error": weighted misclassification rate
+        impurity = 1.0 - p.max(axis=1)
+    impurity = np.maximum(impurity, 0.0)
+    return weight, p, impurity, np.full(weight.shape, 16 * np.finfo(float).eps)
+
+
+def _proxy(left: np.ndarray, right: np.ndarray, criterion: str) -> np.ndarray:
+    """A score that is larger for better splits (impurity decrease up to a per-node constant).
+
+    ``left`` and ``right`` hold the children's statistics along axis 0: class weights for
+    classification, ``(w, w * y)`` for regression.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if criterion == "squared_error":
+            return left[1] ** 2 / left[0] + right[1] ** 2 / right[0]
+        wl = left.sum(axis=0)
+        wr = right.sum(axis=0)
+        if criterion == "gini":
+            return (left**2).sum(axis=0) / wl + (right**2).sum(axis=0) / wr
+        if criterion == "entropy":
+
+            def plogp(counts: np.ndarray, total: np.ndarray) -> np.ndarray:
+                ratio = np.where(counts > 0, counts / total, 1.0)
+                return (counts * np.log(ratio)).sum(axis=0)
+
+            return plogp(left, wl) + plogp(right, wr)
+        return left.max(axis=0) + right.max(axis=0)  # "error": weight classified correctly
+
+
+def grow_tree(
+    X: np.ndarray,
+    stats: np.ndarray,
+    order: np.ndarray,
+    criterion: str,
+    max_depth: int | None,
+    min_samples_split: int,
+    min_samples_leaf: int,
+    max_features: int,
+    rng: np.random.Generator,
+) -> Tree:
+    """Grow one tree.
+
+    ``X`` is (n, d) float64; ``stats`` (n, c) as described in the module docstring; ``order``
+    (d, m) the presorted indices of the samples that take part (e.g. positive weight), as made by
+    :func:`presort` and filtered column-consistently.
+    """
+    n_samples, n_features = X.shape
+    XT = np.ascontiguousarray(X.T)
+    x_flat = XT.ravel()
+    depth_limit = np.inf if max_depth is None else max_depth
+    subsample_features = max_features < n_features
+    if criterion == "squared_error":
+        search = np.ascontiguousarray(stats[:, :2].T)
+    else:
+        search = np.ascontiguousarray(stats.T)
+
+    features, thresholds, lefts, rights = [], [], [], []
+    values, impurities, counts, weights = [], [], [], []
+
+    next_id = 1
+    lengths = np.array([order.shape[1]])
+    depth = 0
+    while lengths.size:
+        n_level = lengths.size
+        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        totals = np.add.reduceat(stats[order[0]], starts, axis=0)
+        weight, value, impurity, tol = _node_summary(totals, criterion)
+        feature = np.full(n_level, TREE_UNDEFINED, dtype=np.intp)
+        threshold = np.full(n_level, float(TREE_UNDEFINED))
+        left_id = np.full(n_level, TREE_LEAF, dtype=np.intp)
+        right_id = np.full(n_level, TREE_LEAF, dtype=np.intp)
+        values.append(value)
+        impurities.append(impurity)
+        counts.append(lengths)
+        weights.append(weight)
+        features.append(feature)
+        thresholds.append(threshold)
+        lefts.append(left_id)
+        rights.append(right_id)
+
+        candidate = (
+            (depth < depth_limit)
+            & (lengths >= min_samples_split)
+            & (lengths >= 2 * min_samples_leaf)
+            & (impurity > tol)
+        )
+        if not candidate.any():
+            break
+        cand_nodes = np.flatnonzero(candidate)
+        if cand_nodes.size < n_level:
+            order = np.compress(np.repeat(candidate, lengths), order, axis=1)
+            lengths = lengths[cand_nodes]
+            starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        n_cand = cand_nodes.size
+        m = order.shape[1]
+        seg = np.repeat(np.arange(n_cand), lengths)
+        ends = starts + lengths - 1
+
+        # Rows r of the search: feature chosen[node, r] for the columns of that node.
+        if subsample_features:
+            keys = rng.random((n_cand, n_features))
+            chosen = np.sort(np.argpartition(keys, max_features - 1, axis=1)[:, :max_features])
+            row_feature = chosen[seg].T  # (r, m)
+            sub_order = order[row_feature, np.arange(m)]
+            xs = x_flat[row_feature * n_samples + sub_order]
+        else:
+            chosen = np.broadcast_to(np.arange(n_features), (n_cand, n_features))
+            sub_order = order
+            xs = np.take_along_axis(XT, order, axis=1)
+        n_rows = sub_order.shape[0]
+        cum = np.cumsum(search[:, sub_order], axis=2)  # (c, r, m)
+        base = np.zeros(cum.shape[:2] + (n_cand,))
+        base[:, :, 1:] = cum[:, :, starts[1:] - 1]
+        total = cum[:, :, ends] - base
+        left_stats = cum - base[:, :, seg]
+        right_stats = total[:, :, seg] - left_stats
+        score = _proxy(left_stats, right_stats, criterion)
+        n_left = np.arange(1, m + 1) - starts[seg]
+        count_ok = (n_left >= min_samples_leaf) & (lengths[seg] - n_left >= min_samples_leaf)
+        valid = np.zeros((n_rows, m), dtype=bool)
+        valid[:, :-1] = (xs[:, :-1] < xs[:, 1:]) & count_ok[:-1]
+        score[~valid] = -np.inf
+        # Best score per node, then the first (lowest feature, lowest threshold) reaching it up to
+        # rounding, so that exact ties are broken as in the textbook.
+        seg_best = np.maximum.reduceat(score, starts, axis=1)  # (r, node)
+        node_best = seg_best.max(axis=0)
+        split_nodes = np.flatnonzero(np.isfinite(node_best))
+        if split_nodes.size:
+            node_best = node_best[split_nodes]
+            reach = node_best - 1e-12 * np.abs(node_best) - 1e-300
+            best_row = np.argmax(seg_best[:, split_nodes] >= reach, axis=0)
+            if split_nodes.size < n_cand:
+                has_split = np.zeros(n_cand, dtype=bool)
+                has_split[split_nodes] = True
+                columns = np.flatnonzero(np.repeat(has_split, lengths))
+            else:
+                columns = np.arange(m)
+            col_node = np.repeat(np.arange(split_nodes.size), lengths[split_nodes])
+            row_score = score[best_row[col_node], columns]
+            position = np.where(row_score >= reach[col_node], columns, m)
+            sub_starts = np.concatenate(([0], np.cumsum(lengths[split_nodes])[:-1]))
+            jj = np.minimum.reduceat(position, sub_starts)
+            rr = best_row
+            lo, hi = xs[rr, jj], xs[rr, jj + 1]
+            thr = lo / 2.0 + hi / 2.0
+            bad = (thr >= hi) | ~np.isfinite(thr)
+            thr[bad] = lo[bad]
+            level_nodes = cand_nodes[split_nodes]
+            split_feature = chosen[split_nodes, rr]
+            feature[level_nodes] = split_feature
+            threshold[level_nodes] = thr
+            n_split = split_nodes.size
+            left_id[level_nodes] = next_id + np.arange(n_split)
+            right_id[level_nodes] = next_id + n_split + np.arange(n_split)
+            next_id += 2 * n_split
+        if split_nodes.size == 0:
+            break
+
+        # Keep the columns of nodes that split, then move every node's left samples (in order)
+        # to the left block and its right samples to the right block: lefts, then rights.
+        if split_nodes.size < n_cand:
+            does_split = np.zeros(n_cand, dtype=bool)
+            does_split[split_nodes] = True
+            order = np.compress(np.repeat(does_split, lengths), order, axis=1)
+            lengths = lengths[split_nodes]
+            seg = np.repeat(np.arange(split_nodes.size), lengths)
+        go_left = np.zeros(n_samples, dtype=bool)
+        members = order[0]
+        go_left[members] = X[members, split_feature[seg]] <= thr[seg]
+        is_left = go_left[order]
+        n_left_node = np.add.reduceat(is_left[0], np.concatenate(([0], np.cumsum(lengths)[:-1])))
+        # np.compress on the flat arrays is several times faster than 2-D boolean indexing.
+        flat_order, flat_left = order.ravel(), is_left.ravel()
+        left_part = np.compress(flat_left, flat_order).reshape(n_features, -1)
+        right_part = np.compress(~flat_left, flat_order).reshape(n_features, -1)
+        order = np.concatenate([left_part, right_part], axis=1)
+        lengths = np.concatenate([n_left_node, lengths - n_left_node])
+        depth += 1
+
+    return Tree(
+        children_left=np.concatenate(lefts),
+        children_right=np.concatenate(rights),
+        feature=np.concatenate(features),
+        threshold=np.concatenate(thresholds),
+        value=np.concatenate(values, axis=0),
+        impurity=np.concatenate(impurities),
+        n_node_samples=np.concatenate(counts).astype(np.intp),
+        weighted_n_node_samples=np.concatenate(weights),
+    )

@@ -1,0 +1,272 @@
+"""CART decision trees: :class:`DecisionTreeClassifier` and :class:`DecisionTreeRegressor`.
+
+The split search is exact (every midpoint between consecutive distinct values is a candidate) and
+vectorised: see :mod:`explained.ensembles._builder`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ._base import BaseEstimator
+from ._builder import Tree, grow_tree, presort
+from ._validation import (
+    check_choice,
+    check_classification_target,
+    check_int,
+    check_is_fitted,
+    check_random_state,
+    check_regression_target,
+    check_sample_weight,
+    check_X,
+    resolve_max_features,
+)
+
+__all__ = ["DecisionTreeClassifier", "DecisionTreeRegressor", "Tree"]
+
+
+class _BaseTree(BaseEstimator):
+    _criteria: tuple[str, ...] = ()
+
+    def __init__(
+        self,
+        criterion: str,
+        max_depth: int | None = None,
+        min_samples_split: int = 2,
+        min_samples_leaf: int = 1,
+        max_features: Any = None,
+        random_state: Any = None,
+    ) -> None:
+        self.criterion = criterion
+        self.max_depth = max_depth
+        self.min_samples_split = min_samples_split
+        self.min_samples_leaf = min_samples_leaf
+        self.max_features = max_features
+        self.random_state = random_state
+
+    def _check_params(self, n_features: int) -> int:
+        check_choice(self.criterion, "criterion", self._criteria)
+        check_int(self.max_depth, "max_depth", 1, allow_none=True)
+        check_int(self.min_samples_split, "min_samples_split", 2)
+        check_int(self.min_samples_leaf, "min_samples_leaf", 1)
+        return resolve_max_features(self.max_features, n_features)
+
+    def _grow(
+        self,
+        X: np.ndarray,
+        stats: np.ndarray,
+        weight: np.ndarray,
+        order: np.ndarray | None,
+        rng: np.random.Generator | None,
+    ) -> None:
+        n_features = X.shape[1]
+        max_features = self._check_params(n_features)
+        if rng is None:
+            rng = check_random_state(self.random_state)
+        if order is None:
+            order = presort(X)
+        positive = weight > 0
+        if not positive.all():
+            order = np.compress(positive[order].ravel(), order.ravel()).reshape(n_features, -1)
+        self.tree_ = grow_tree(
+            X,
+            stats,
+            order,
+            self.criterion,
+            self.max_depth,
+            self.min_samples_split,
+            self.min_samples_leaf,
+            max_features,
+            rng,
+        )
+        self.n_features_in_ = n_features
+        self.max_features_ = max_features
+
+    @property
+    def feature_importances_(self) -> np.ndarray:
+        """Normalised total weighted impurity decrease per feature (sums to 1 unless no split)."""
+        check_is_fitted(self, "tree_", "feature_importances_")
+        return self.tree_.compute_feature_importances(self.n_features_in_)
+
+    def apply(self, X: Any) -> np.ndarray:
+        """Index (in ``tree_``) of the leaf each sample ends in."""
+        check_is_fitted(self, "tree_", "apply")
+        return self.tree_.apply(check_X(X, self.n_features_in_))
+
+    def get_depth(self) -> int:
+        """Depth of the tree (a single leaf has depth 0)."""
+        check_is_fitted(self, "tree_", "get_depth")
+        return self.tree_.max_depth
+
+    def get_n_leaves(self) -> int:
+        """Number of leaves."""
+        check_is_fitted(self, "tree_", "get_n_leaves")
+        return self.tree_.n_leaves
+
+
+class DecisionTreeClassifier(_BaseTree):
+    """CART classification tree.
+
+    Parameters
+    ----------
+    criterion : {"gini", "entropy", "log_loss", "error"}
+        Impurity to minimise. ``"log_loss"`` is a synonym of ``"entropy"``. ``"error"`` is the
+        weighted misclassification rate; with ``max_depth=1`` it gives the decision stump of
+        minimum weighted error used by textbook AdaBoost (not in scikit-learn).
+    max_depth : int or None
+        Maximum depth; None grows until leaves are pure or too small.
+    min_samples_split, min_samples_leaf : int
+        Minimum samples to split a node / in each child.
+    max_features : "sqrt", "log2", int, float or None
+        Number of features drawn (without replacement) at each node; None means all.
+    random_state : int, numpy Generator or None
+        Seed for the feature draws.
+
+    Attributes
+    ----------
+    classes_ : ndarray
+        Sorted class labels.
+    tree_ : Tree
+        Node arrays (``feature``, ``threshold``, ``children_left``, ...).
+    feature_importances_ : ndarray
+        Normalised impurity decrease per feature.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.array([[0.0], [1.0], [2.0], [3.0]])
+    >>> tree = DecisionTreeClassifier(max_depth=1).fit(X, ["a", "a", "b", "b"])
+    >>> float(tree.tree_.threshold[0]), tree.predict([[0.4], [2.6]]).tolist()
+    (1.5, ['a', 'b'])
+    >>> tree.predict_proba([[0.4]]).tolist()
+    [[1.0, 0.0]]
+    """
+
+    _criteria = ("gini", "entropy", "log_loss", "error")
+
+    def __init__(
+        self,
+        criterion: str = "gini",
+        max_depth: int | None = None,
+        min_samples_split: int = 2,
+        min_samples_leaf: int = 1,
+        max_features: Any = None,
+        random_state: Any = None,
+    ) -> None:
+        super().__init__(
+            criterion, max_depth, min_samples_split, min_samples_leaf, max_features, random_state
+        )
+
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> DecisionTreeClassifier:
+        """Grow the tree on ``X`` (n_samples, n_features) and class labels ``y``."""
+        X = check_X(X)
+        classes, encoded = check_classification_target(y, X.shape[0])
+        weight = check_sample_weight(sample_weight, X.shape[0])
+        self._fit_encoded(X, encoded, classes, weight)
+        return self
+
+    def _fit_encoded(
+        self,
+        X: np.ndarray,
+        encoded: np.ndarray,
+        classes: np.ndarray,
+        weight: np.ndarray,
+        order: np.ndarray | None = None,
+        rng: np.random.Generator | None = None,
+    ) -> None:
+        stats = np.zeros((X.shape[0], classes.shape[0]))
+        stats[np.arange(X.shape[0]), encoded] = weight
+        self.classes_ = classes
+        self.n_classes_ = int(classes.shape[0])
+        criterion = self.criterion
+        if criterion == "log_loss":
+            self.criterion = "entropy"
+        try:
+            self._grow(X, stats, weight, order, rng)
+        finally:
+            self.criterion = criterion
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Class probabilities: the weighted class fractions of the leaf, columns as ``classes_``."""
+        check_is_fitted(self, "tree_", "predict_proba")
+        X = check_X(X, self.n_features_in_)
+        return self.tree_.value[self.tree_.apply(X)].copy()
+
+    def predict(self, X: Any) -> np.ndarray:
+        """The most probable class of each sample (the first class on a tie)."""
+        check_is_fitted(self, "tree_", "predict")
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+    def score(self, X: Any, y: Any) -> float:
+        """Accuracy on ``(X, y)``."""
+        return float(np.mean(self.predict(X) == np.asarray(y)))
+
+
+class DecisionTreeRegressor(_BaseTree):
+    """CART regression tree with the squared-error criterion.
+
+    Parameters are those of :class:`DecisionTreeClassifier`, with ``criterion="squared_error"``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.arange(1, 11, dtype=float).reshape(-1, 1)
+    >>> y = [5.56, 5.70, 5.91, 6.40, 6.80, 7.05, 8.90, 8.70, 9.00, 9.05]
+    >>> stump = DecisionTreeRegressor(max_depth=1).fit(X, y)
+    >>> float(stump.tree_.threshold[0])
+    6.5
+    >>> np.round(stump.predict([[1.0], [10.0]]), 2).tolist()
+    [6.24, 8.91]
+    """
+
+    _criteria = ("squared_error",)
+
+    def __init__(
+        self,
+        criterion: str = "squared_error",
+        max_depth: int | None = None,
+        min_samples_split: int = 2,
+        min_samples_leaf: int = 1,
+        max_features: Any = None,
+        random_state: Any = None,
+    ) -> None:
+        super().__init__(
+            criterion, max_depth, min_samples_split, min_samples_leaf, max_features, random_state
+        )
+
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> DecisionTreeRegressor:
+        """Grow the tree on ``X`` (n_samples, n_features) and real targets ``y``."""
+        X = check_X(X)
+        y = check_regression_target(y, X.shape[0])
+        weight = check_sample_weight(sample_weight, X.shape[0])
+        self._fit_target(X, y, weight)
+        return self
+
+    def _fit_target(
+        self,
+        X: np.ndarray,
+        y: np.ndarray,
+        weight: np.ndarray,
+        order: np.ndarray | None = None,
+        rng: np.random.Generator | None = None,
+    ) -> None:
+        # Centre y so that the sums of squares in the split search do not lose precision.
+        offset = float(np.average(y, weights=weight))
+        centred = y - offset
+        stats = np.column_stack([weight, weight * centred, weight * centred**2])
+        self._grow(X, stats, weight, order, rng)
+        self.tree_.value[:, 0] += offset
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Mean target of the leaf each sample falls into."""
+        check_is_fitted(self, "tree_", "predict")
+        X = check_X(X, self.n_features_in_)
+        return self.tree_.value[self.tree_.apply(X), 0]
+
+    def score(self, X: Any, y: Any) -> float:
+        """Coefficient of determination R² on ``(X, y)``."""
+        y = np.asarray(y, dtype=float)
+        residual = ((y - self.predict(X)) ** 2).sum()
+        return float(1.0 - residual / ((y - y.mean()) ** 2).sum())
