@@ -9,7 +9,9 @@ While this file runs the working directory is the repository root, so paths such
 import os
 import sys
 import time
+from importlib import metadata
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent
 # The examples multiply tiny matrices: BLAS threads only add overhead there, and with -j auto they
@@ -20,8 +22,15 @@ sys.path.insert(0, str(ROOT / "docs" / "_ext"))
 project = "Explained"
 author = "Explained contributors"
 # Fixed by SOURCE_DATE_EPOCH when set, so two builds of one commit are identical.
-copyright = f"2026–{time.gmtime(int(os.environ.get('SOURCE_DATE_EPOCH', time.time()))).tm_year}"
+_year = time.gmtime(int(os.environ.get("SOURCE_DATE_EPOCH", time.time()))).tm_year
+copyright = "2026" if _year == 2026 else f"2026–{_year}"
 language = "zh_CN"
+# The companion package's version (EPUB needs one; pages do not show it).
+try:
+    release = metadata.version("explained")
+except metadata.PackageNotFoundError:  # building without `make install`
+    release = "0.0"
+version = ".".join(release.split(".")[:2])
 
 extensions = [
     "myst_parser",
@@ -36,6 +45,12 @@ extensions = [
     "zh_search",  # Chinese full-text search that works in the browser on Sphinx 9.0
     "anchors",  # every heading has an explicit label, so Chinese headings get stable anchors
     "figures",  # one figure counter per page, so figures in separate eval-rst blocks never collide
+    "provenance",  # each article names the Python/numpy its examples ran on, its source and module
+    "last_updated",  # "last updated" from the page's last commit (or SOURCE_DATE_EPOCH), not build time
+    # From PyPI; none of them touches the network while building:
+    "sphinx_sitemap",
+    "sphinxext.opengraph",
+    "notfound.extension",
 ]
 
 exclude_patterns = ["_ext", "_templates", "_static"]
@@ -56,7 +71,46 @@ html_title = "Explained · 讲透"
 html_show_sourcelink = True
 # Domain terms jieba would otherwise split (迭代器 -> 迭代 + 器), so a reader's query matches them.
 html_search_options = {"dict": str(ROOT / "docs" / "_ext" / "search_words.txt")}
-html_last_updated_fmt = None
+html_last_updated_fmt = "%Y-%m-%d"  # filled in by docs/_ext/last_updated.py
+html_favicon = "docs/_static/favicon.svg"
+
+# -- Hosting: where the site and its sources live ------------------------------------------------
+# Both come from the environment so that a fork or a mirror never publishes our addresses; CI sets
+# them (.github/workflows/ci.yml). The placeholder site URL is never a real host: it only keeps
+# the sitemap and link previews well-formed in local builds.
+SITE_URL = os.environ.get("EXPLAINED_SITE_URL", "https://explained.invalid/").rstrip("/") + "/"
+# e.g. https://github.com/<owner>/explained; without it, "view source" links go to the _sources
+# copy of the page published with the site, and there is no "edit this page" button.
+explained_repository = os.environ.get("EXPLAINED_REPOSITORY", "").rstrip("/")
+explained_branch = os.environ.get("EXPLAINED_BRANCH", "main")
+# <link rel="canonical"> only for a real deployment: a local build names no host at all.
+html_baseurl = SITE_URL if os.environ.get("EXPLAINED_SITE_URL") else ""
+site_url = SITE_URL  # sphinx-sitemap
+html_theme_options = {"top_of_page_buttons": ["view", "edit"]}
+if explained_repository:
+    html_theme_options.update(
+        source_repository=explained_repository + "/",
+        source_branch=explained_branch,
+        source_directory="docs/",
+    )
+
+# sitemap.xml, with page URLs as the site serves them (no language or version folder).
+sitemap_url_scheme = "{link}"
+sitemap_excludes = ["search.html", "genindex.html", "py-modindex.html", "404.html"]
+# OpenGraph tags for link previews; no generated social cards (they need fonts for Chinese titles).
+ogp_site_url = SITE_URL
+ogp_site_name = "Explained · 讲透"
+ogp_social_cards = {"enable": False}
+# 404.html, served by the host for any missing path: absolute links, so it works at any depth.
+notfound_urls_prefix = urlsplit(SITE_URL).path
+notfound_context = {
+    "title": "页面不存在",
+    "body": (
+        "<h1>页面不存在</h1>"
+        f'<p>这个地址上没有页面。请从<a href="{notfound_urls_prefix}index.html">首页</a>'
+        "进入，或用左侧的搜索框查找。</p>"
+    ),
+}
 
 # -- Copy buttons: copy only the code after >>> / ... prompts, never the output ------------------
 # "..." alone (the end of a block) becomes an empty line, so a pasted def/for block closes in the REPL.

@@ -1,0 +1,172 @@
+"""Measure the site's performance: build times, first-visit bytes and time to typeset math.
+
+    .venv/bin/python benchmarks/site_performance.py [--page position/rope.md] [--runs 3]
+
+Prints, for the real tree (conf.py and docs/ copied to a scratch folder; the package is the
+installed one):
+
+* the clean docs gate (``sphinx-build -W --keep-going -j auto``, as ``make docs``), the no-op
+  rebuild and the incremental rebuild after one page changed (the package is copied too and
+  imported from the copy, so nothing edited meanwhile can invalidate a rebuild);
+* the bytes a first visit to an article transfers, raw (as this script's server and
+  ``make serve`` send them) and gzip-compressed (as GitHub Pages and Read the Docs send text);
+* the time from navigation start until MathJax has typeset the page, in headless Debian Chromium.
+
+It reports; it asserts nothing. Targets (issue 7), on the 2-core build machine: clean gate <= 90 s,
+one-page rebuild <= 5 s, first visit <= 1 MB transferred.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tests" / "browser")]
+
+from docs_build import SPHINX_OPTS, copy_site
+from site_checks import launch, serve
+
+TARGETS = {"clean": 90.0, "incremental": 5.0, "first_visit_bytes": 1_000_000}
+BINARY = (".png", ".woff", ".woff2", ".jpg", ".gif", ".ico")  # already compressed: sent as they are
+
+
+def build(root: Path, out: Path) -> tuple[float, int, str]:
+    # The package is imported from the scratch copy: edits elsewhere cannot invalidate the rebuilds
+    # (every page with examples depends on every module of the package).
+    env = dict(os.environ, PYTHONHASHSEED="0", PYTHONPATH=str(root / "src"))
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-c",
+            str(root),
+            *SPHINX_OPTS,
+            "-b",
+            "html",
+            "-d",
+            str(out.parent / "doctrees"),
+            str(root / "docs"),
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    return time.perf_counter() - start, proc.returncode, proc.stdout + proc.stderr
+
+
+def first_visit(browser, base: str, path: str) -> dict:
+    """One cold visit (fresh profile, empty cache): bytes by resource, time to typeset."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    responses = []
+    page.on("response", lambda r: responses.append(r))
+    page.goto(base + path, wait_until="load")
+    typeset_ms = page.evaluate(
+        "async () => { if (!window.MathJax) return null; await MathJax.startup.promise;"
+        " return performance.now(); }"
+    )
+    page.wait_for_load_state("networkidle")
+    raw = compressed = 0
+    biggest = []
+    for response in responses:
+        if response.status != 200:
+            continue
+        body = response.body()
+        size = len(body)
+        zipped = size if response.url.endswith(BINARY) else len(gzip.compress(body, 6))
+        raw += size
+        compressed += zipped
+        biggest.append((size, zipped, response.url[len(base) :]))
+    context.close()
+    return {
+        "raw": raw,
+        "gzip": compressed,
+        "requests": len(biggest),
+        "typeset_ms": typeset_ms,
+        "biggest": sorted(biggest, reverse=True)[:5],
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--page", default="position/rope.md", help="article to change and visit")
+    parser.add_argument("--runs", type=int, default=3, help="cold visits to take the median of")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="explained-bench-") as tmp:
+        site = copy_site(Path(tmp))
+        shutil.copytree(
+            ROOT / "src" / "explained",
+            site / "src" / "explained",
+            ignore=shutil.ignore_patterns("__pycache__"),
+        )
+        out = Path(tmp) / "html"
+        print(
+            f"cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f}, options: {' '.join(SPHINX_OPTS)}"
+        )
+
+        clean, rc, log = build(site, out)
+        ok = "ok" if rc == 0 else f"FAILED (exit {rc}; the build reported problems, see below)"
+        print(
+            f"clean docs gate:             {clean:6.1f} s   target <= {TARGETS['clean']:.0f} s   {ok}"
+        )
+        if rc != 0:
+            print(
+                "\n".join(line for line in log.splitlines() if "WARNING" in line or "ERROR" in line)
+            )
+        noop, rc_noop, _ = build(site, out)
+        noop_ok = "ok" if rc_noop == 0 else f"exit {rc_noop}"
+        print(f"no-op rebuild:               {noop:6.1f} s   {noop_ok}")
+        page = site / "docs" / args.page
+        page.write_text(page.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # a real edit
+        incremental, rc_inc, _ = build(site, out)
+        inc_ok = "ok" if rc_inc == 0 else f"exit {rc_inc}"
+        print(
+            f"rebuild after editing {args.page}: {incremental:6.1f} s   target <= "
+            f"{TARGETS['incremental']:.0f} s   {inc_ok}"
+        )
+
+        from playwright.sync_api import sync_playwright
+
+        html_path = Path(args.page).with_suffix(".html").as_posix()
+        with serve(out) as base, sync_playwright() as p:
+            browser = launch(p)
+            visits = [first_visit(browser, base, html_path) for _ in range(args.runs)]
+            browser.close()
+        v = visits[-1]
+        limit = TARGETS["first_visit_bytes"]
+        print(f"first visit to {html_path}: {v['requests']} requests")
+        print(
+            f"  raw (uncompressed):        {v['raw'] / 1e6:6.2f} MB   target <= {limit / 1e6:.0f} MB   "
+            f"{'met' if v['raw'] <= limit else 'MISSED'}"
+        )
+        print(
+            f"  gzip (as hosts serve it):  {v['gzip'] / 1e6:6.2f} MB   target <= {limit / 1e6:.0f} MB   "
+            f"{'met' if v['gzip'] <= limit else 'MISSED'}"
+        )
+        for size, zipped, url in v["biggest"]:
+            print(f"    {size / 1e3:8.1f} kB raw {zipped / 1e3:7.1f} kB gzip  {url}")
+        times = [x["typeset_ms"] for x in visits if x["typeset_ms"] is not None]
+        if times:
+            print(
+                f"math typeset after:          {statistics.median(times):6.0f} ms (median of "
+                f"{len(times)} cold visits: {', '.join(f'{t:.0f}' for t in times)})"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

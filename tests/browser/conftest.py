@@ -1,0 +1,53 @@
+"""Fixtures of the browser suite: the built site, served on 127.0.0.1, and Debian's Chromium.
+
+The site is built once per session, exactly as the docs gate builds it. Set
+``EXPLAINED_SITE_HTML=<dir>`` to test an existing build instead (``make docs`` writes
+``_build/html``); the benchmark and a developer iterating on a test use it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from site_checks import launch, serve
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Every test under tests/browser/ is a site test: `pytest -m "not site"` (make test-matrix)
+    # leaves them out, as they do not depend on the Python version.
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.path)).parents:
+            item.add_marker(pytest.mark.site)
+
+
+@pytest.fixture(scope="session")
+def site_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    given = os.environ.get("EXPLAINED_SITE_HTML")
+    if given:
+        path = Path(given).resolve()
+        assert (path / "index.html").is_file(), f"EXPLAINED_SITE_HTML={given} holds no built site"
+        return path
+    from docs_build import ROOT, sphinx_build
+
+    build = sphinx_build(ROOT, tmp_path_factory.mktemp("browser-site") / "html")
+    assert build.returncode == 0, build.output[-6000:]
+    return build.outdir
+
+
+@pytest.fixture(scope="session")
+def base_url(site_html: Path):
+    with serve(site_html) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = launch(p)
+        yield chromium
+        chromium.close()
