@@ -43,6 +43,7 @@ extensions = [
     "examples",  # runs every example on every page; the build fails when one does not match
     "offline_math",  # MathJax from a PyPI wheel, copied next to the pages
     "zh_search",  # Chinese full-text search that works in the browser on Sphinx 9.0
+    "fences",  # a code fence left open (which would swallow the rest of a page) is an error
     "anchors",  # every heading has an explicit label, so Chinese headings get stable anchors
     "figures",  # one figure counter per page, so figures in separate eval-rst blocks never collide
     "provenance",  # each article names the Python/numpy its examples ran on, its source and module

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from docs_build import ROOT, assert_math_served_locally, copy_site, reported, sphinx_build
-
 
 HEADER = "(test-page)=\n# 测试页\n\n"
 
@@ -146,3 +146,46 @@ def test_figures_are_redrawn_when_only_their_code_changes(tmp_path: Path) -> Non
     second = sphinx_build(tmp_path, tmp_path / "html")  # same page file, same figure cache
     assert second.returncode == 0, second.output
     assert (second.outdir / "_images" / "index-1.png").read_bytes() != before
+
+
+# -- issue 8: every kind of broken page names its file and line --------------------------------
+
+
+def test_malformed_myst_fails_and_names_the_line(tmp_path: Path) -> None:
+    # A directive option the directive does not have, and a role that does not exist.
+    body = "正文。\n\n```{note}\n:nosuchoption: 1\n内容\n```\n\n见 {nosuchrole}`x`。\n"
+    page, build = build_page(tmp_path, body)
+    assert build.returncode != 0
+    assert reported(build.output, page, body_line(4)), build.output[-3000:]
+    assert reported(build.output, page, body_line(8)), build.output[-3000:]
+
+
+def test_an_unclosed_fence_fails_at_its_line(tmp_path: Path) -> None:
+    # Markdown would swallow the rest of the page into the fence, examples included.
+    body = "正文。\n\n```text\n说明文字\n\n```pycon\n>>> 1 + 1\n3\n"
+    page, build = build_page(tmp_path, body)
+    assert build.returncode != 0
+    assert reported(build.output, page, body_line(3)), build.output[-3000:]
+    assert "never closed" in build.output
+
+
+def test_nested_fences_close_the_commonmark_way() -> None:
+    from fences import unclosed_fence
+
+    assert unclosed_fence("````md\n```pycon\n>>> 1\n```\n````\n") is None
+    assert unclosed_fence("```{eval-rst}\n.. plot::\n```\n~~~\nx\n") == 4
+    assert unclosed_fence("Inline ```code``` is not a fence.\n") is None
+
+
+def test_a_failing_figure_names_its_file_and_line(tmp_path: Path) -> None:
+    body = "正文。\n\n```{eval-rst}\n.. plot::\n\n   raise RuntimeError('no data')\n```\n"
+    page, build = build_page(tmp_path, body)
+    assert build.returncode != 0
+    assert re.search(rf"{re.escape(str(page))}:\d+: (WARNING|ERROR)", build.output), build.output
+    assert "no data" in build.output
+
+
+def test_a_broken_cross_reference_names_its_file_and_line(tmp_path: Path) -> None:
+    page, build = build_page(tmp_path, "正文。\n\n见 {ref}`no-such-label`。\n")
+    assert build.returncode != 0
+    assert reported(build.output, page, body_line(3)), build.output[-3000:]

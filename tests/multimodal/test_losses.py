@@ -213,5 +213,5 @@ def test_chunked_validation():
 
 
 def test_non_numeric_features():
-    with pytest.raises(TypeError, match="array of numbers"):
+    with pytest.raises(TypeError, match=r"array of \(real\) numbers"):
         clip_loss([["a"]], [["b"]], 1.0)

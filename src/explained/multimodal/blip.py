@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .data import COLOURS, SHAPES, ImageTextData, VOCABULARY, tokenize
+from .data import COLOURS, SHAPES, ImageTextData, VOCABULARY, check_rate, real_array, tokenize
 
 __all__ = [
     "sample_hard_negatives",
@@ -44,9 +44,20 @@ def sample_hard_negatives(similarity: np.ndarray, rng: np.random.Generator, scal
     >>> s = np.array([[1.0, 0.9, -1.0], [0.9, 1.0, -1.0], [0.0, 0.5, 1.0]])
     >>> sample_hard_negatives(s, np.random.default_rng(0), scale=50.0).tolist()
     [1, 0, 1]
+    >>> sample_hard_negatives(s[:1], np.random.default_rng(0))
+    Traceback (most recent call last):
+    ...
+    ValueError: similarity must be a square matrix with at least 2 rows, got (1, 3)
+    >>> sample_hard_negatives(s, 0)
+    Traceback (most recent call last):
+    ...
+    TypeError: rng must be a numpy Generator (np.random.default_rng), got int
     """
-    similarity = np.asarray(similarity, dtype=float)
-    n = similarity.shape[0]
+    similarity = real_array(similarity, "similarity")
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy Generator (np.random.default_rng), got {type(rng).__name__}")
+    scale = check_rate(scale, "scale", high=1e3, inclusive=True)
+    n = similarity.shape[0] if similarity.ndim else 0
     if similarity.ndim != 2 or similarity.shape != (n, n) or n < 2:
         raise ValueError(f"similarity must be a square matrix with at least 2 rows, got {similarity.shape}")
     logits = scale * similarity
@@ -73,6 +84,10 @@ class MatchingHead:
     >>> test = make_dataset(200, noise=0.5, seed=2)
     >>> bool(np.mean((head.predict_proba(test.images, test.captions) > 0.5) == test.is_clean) > 0.9)
     True
+    >>> MatchingHead(encoder).fit(make_dataset(1))
+    Traceback (most recent call last):
+    ...
+    ValueError: need at least two pairs to form negatives
     """
 
     def __init__(self, encoder):
@@ -97,6 +112,7 @@ class MatchingHead:
         """
         if len(data) < 2:
             raise ValueError("need at least two pairs to form negatives")
+        lr = check_rate(lr, "lr")
         rng = np.random.default_rng(seed)
         u = self.encoder.encode_images(data.images)
         v = self.encoder.encode_texts(data.captions)
@@ -128,7 +144,13 @@ def caption_class(caption: str) -> int:
     --------
     >>> caption_class("a photo of a blue ring"), caption_class("a photo of a"), caption_class("a red red ring")
     (9, -1, -1)
+    >>> caption_class(["a", "blue", "ring"])
+    Traceback (most recent call last):
+    ...
+    TypeError: a caption must be a str, got list
     """
+    if not isinstance(caption, str):
+        raise TypeError(f"a caption must be a str, got {type(caption).__name__}")
     words = caption.split()
     colours = [w for w in words if w in COLOURS]
     shapes = [w for w in words if w in SHAPES]
@@ -153,6 +175,22 @@ class Captioner:
     >>> img = make_dataset(1, classes=[9], seed=5).images
     >>> cap.generate(img, method="beam")
     ['a blue ring']
+    >>> cap.generate(img, method="sample")
+    Traceback (most recent call last):
+    ...
+    ValueError: method must be 'nucleus', 'beam' or 'greedy', got 'sample'
+    >>> cap.generate(img, top_p=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: top_p must lie in (0, 1], got 0
+    >>> cap.generate(img, method="beam", beam_width=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: beam_width must be an int in 1..25 (the vocabulary), got 0
+    >>> capfilt(make_dataset(4), cap, None, threshold=1.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: threshold is a probability in (0, 1), got 1.0
     """
 
     def __init__(self, encoder):
@@ -168,6 +206,7 @@ class Captioner:
 
     def fit(self, data: ImageTextData, *, epochs: int = 150, lr: float = 0.05) -> Captioner:
         """Teacher-forced maximum likelihood on the captions of ``data``."""
+        lr = check_rate(lr, "lr")
         h_all = self.encoder.image_hidden(data.images)
         rows, prevs, poss, targets = [], [], [], []
         for i, caption in enumerate(data.captions):
@@ -242,6 +281,8 @@ class Captioner:
             raise ValueError(f"method must be 'nucleus', 'beam' or 'greedy', got {method!r}")
         if not 0 < top_p <= 1:
             raise ValueError(f"top_p must lie in (0, 1], got {top_p}")
+        if isinstance(beam_width, bool) or not isinstance(beam_width, int) or not 1 <= beam_width <= len(_TOKENS):
+            raise ValueError(f"beam_width must be an int in 1..{len(_TOKENS)} (the vocabulary), got {beam_width!r}")
         rng = np.random.default_rng(seed)
         captions = []
         for h in self.encoder.image_hidden(images):

@@ -57,6 +57,59 @@ VOCABULARY: tuple[str, ...] = tuple(
 _WORD_INDEX = {w: i for i, w in enumerate(VOCABULARY)}
 
 
+def real_array(value: object, name: str) -> np.ndarray:
+    """``value`` as a float array; TypeError for complex, text or object data (never cast silently)."""
+    array = np.asarray(value) if _regular(value) else np.asarray(None)
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must be an array of (real) numbers, got {type(value).__name__}"
+                        + (f" of dtype {array.dtype}" if isinstance(value, np.ndarray) else ""))
+    return array.astype(float)
+
+
+def _regular(value: object) -> bool:
+    """Whether numpy can read ``value`` as a regular (non-ragged) array."""
+    try:
+        np.asarray(value)
+    except ValueError:
+        return False
+    return True
+
+
+def check_rate(value: object, name: str, *, low: float = 0.0, high: float = 10.0,
+               inclusive: bool = False) -> float:
+    """A learning rate (or a penalty): a number in ``(low, high]`` (``[low, high]`` if inclusive).
+
+    Steps larger than ``high`` only make the toy models' parameters overflow.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    if not ((low <= value if inclusive else low < value) and value <= high):
+        raise ValueError(f"{name} must lie in {'[' if inclusive else '('}{low}, {high}], got {value}")
+    return float(value)
+
+
+def check_templates(templates: object) -> tuple[str, ...]:
+    """Caption templates: a non-empty sequence of str, each with exactly one ``{}``."""
+    if isinstance(templates, str) or (isinstance(templates, (list, tuple)) and not templates):
+        raise ValueError("templates must be a non-empty tuple of strings with exactly one '{}'")
+    if not isinstance(templates, (list, tuple)):
+        raise TypeError("templates must be a non-empty tuple of strings with exactly one '{}'")
+    if any(not isinstance(t, str) or t.count("{}") != 1 for t in templates):
+        raise ValueError("templates must be a non-empty tuple of strings with exactly one '{}'")
+    return tuple(templates)
+
+
+def check_classes(classes: object) -> np.ndarray:
+    """Class indices: a non-empty 1-D sequence of ints in ``0 .. len(CLASS_NAMES) - 1``."""
+    pool = np.asarray(classes) if _regular(classes) else np.asarray(None)
+    if pool.size and pool.dtype.kind not in "iu":
+        raise TypeError(f"classes must be integer class indices, got {classes!r:.80}")
+    pool = pool.astype(int)
+    if pool.ndim != 1 or pool.size == 0 or pool.min() < 0 or pool.max() >= len(CLASS_NAMES):
+        raise ValueError(f"classes must be a non-empty list of indices in 0..{len(CLASS_NAMES) - 1}")
+    return pool
+
+
 def _masks() -> dict[str, np.ndarray]:
     square = np.ones((5, 5))
     ring = np.ones((5, 5))
@@ -82,6 +135,30 @@ def render_image(
     >>> img = render_image("yellow", "cross")
     >>> img.shape, img[:, 3, 3].tolist(), img[:, 0, 0].tolist()
     ((3, 8, 8), [1.0, 1.0, 0.0], [0.0, 0.0, 0.0])
+    >>> render_image("pink", "ring")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown colour 'pink'; expected one of ['blue', 'cyan', 'green', 'purple', 'red', 'yellow']
+    >>> render_image("red", "star")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown shape 'star'; expected one of ['square', 'ring', 'cross', 'triangle']
+    >>> render_image("red", "ring", shift=(4, 0))
+    Traceback (most recent call last):
+    ...
+    ValueError: shift must keep the 5x5 shape inside the image (0..3 each), got (4, 0)
+    >>> render_image("red", "ring", noise=-0.1)
+    Traceback (most recent call last):
+    ...
+    ValueError: noise must be non-negative, got -0.1
+    >>> render_image("red", "ring", noise=0.1)
+    Traceback (most recent call last):
+    ...
+    ValueError: pass rng= when noise > 0 so the image is reproducible
+    >>> render_image("red", "ring", noise=0.1, rng=0)
+    Traceback (most recent call last):
+    ...
+    TypeError: rng must be a numpy Generator (np.random.default_rng), got int
     """
     if colour not in COLOURS:
         raise ValueError(f"unknown colour {colour!r}; expected one of {sorted(COLOURS)}")
@@ -98,6 +175,8 @@ def render_image(
     if noise:
         if rng is None:
             raise ValueError("pass rng= when noise > 0 so the image is reproducible")
+        if not isinstance(rng, np.random.Generator):
+            raise TypeError(f"rng must be a numpy Generator (np.random.default_rng), got {type(rng).__name__}")
         image = image + noise * rng.normal(size=image.shape)
     return image
 
@@ -132,6 +211,9 @@ class ImageTextData:
     def subset(self, index: np.ndarray) -> ImageTextData:
         """The pairs selected by an integer or boolean index."""
         index = np.asarray(index)
+        if index.dtype.kind not in "iub" or index.ndim != 1:
+            raise TypeError(f"index must be a 1-D array of ints or booleans, got {index.dtype} "
+                            f"of shape {index.shape}")
         return ImageTextData(
             self.images[index].copy(),
             tuple(np.asarray(self.captions, dtype=object)[index].tolist()),
@@ -193,18 +275,59 @@ def make_dataset(
     >>> noisy = make_dataset(1000, noise=0.3, seed=0)
     >>> round(float(np.mean(~noisy.is_clean)), 2)
     0.3
+    >>> len(data.subset(data.is_clean)), data.subset([0, 2]).captions == data.captions[::2]
+    (4, True)
+    >>> len(data.concat(data)), data.with_captions(["a red ring"] * 4, [1] * 4).captions[0]
+    (8, 'a red ring')
+    >>> data.subset([0.5])
+    Traceback (most recent call last):
+    ...
+    TypeError: index must be a 1-D array of ints or booleans, got float64 of shape (1,)
+    >>> data.with_captions(["a red ring"], [1])
+    Traceback (most recent call last):
+    ...
+    ValueError: need 4 captions and caption labels, got 1
+    >>> make_dataset(0)
+    Traceback (most recent call last):
+    ...
+    ValueError: n must be a positive int (at most 10**7 for this toy world), got 0
+    >>> make_dataset(4, noise=1.5)
+    Traceback (most recent call last):
+    ...
+    ValueError: noise is a probability and must lie in [0, 1], got 1.5
+    >>> make_dataset(4, classes=[3, 30])
+    Traceback (most recent call last):
+    ...
+    ValueError: classes must be a non-empty list of indices in 0..23
+    >>> make_dataset(4, classes=["red ring"])
+    Traceback (most recent call last):
+    ...
+    TypeError: classes must be integer class indices, got ['red ring']
+    >>> make_dataset(4, noise=0.5, classes=[3])
+    Traceback (most recent call last):
+    ...
+    ValueError: noisy captions need at least two classes to choose a wrong one from
+    >>> make_dataset(4, templates=("a photo",))
+    Traceback (most recent call last):
+    ...
+    ValueError: templates must be a non-empty tuple of strings with exactly one '{}'
+    >>> make_dataset(4, templates="a {}")
+    Traceback (most recent call last):
+    ...
+    ValueError: templates must be a non-empty tuple of strings with exactly one '{}'
+    >>> make_dataset(4, templates=None)
+    Traceback (most recent call last):
+    ...
+    TypeError: templates must be a non-empty tuple of strings with exactly one '{}'
     """
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n must be a positive int, got {n!r}")
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 1 <= n <= 10**7:
+        raise ValueError(f"n must be a positive int (at most 10**7 for this toy world), got {n!r}")
     if not 0.0 <= noise <= 1.0:
         raise ValueError(f"noise is a probability and must lie in [0, 1], got {noise}")
-    pool = np.arange(len(CLASS_NAMES)) if classes is None else np.asarray(classes, dtype=int)
-    if pool.ndim != 1 or pool.size == 0 or pool.min() < 0 or pool.max() >= len(CLASS_NAMES):
-        raise ValueError(f"classes must be a non-empty list of indices in 0..{len(CLASS_NAMES) - 1}")
+    pool = np.arange(len(CLASS_NAMES)) if classes is None else check_classes(classes)
     if noise > 0 and np.unique(pool).size < 2:
         raise ValueError("noisy captions need at least two classes to choose a wrong one from")
-    if not templates or any(t.count("{}") != 1 for t in templates):
-        raise ValueError("templates must be a non-empty tuple of strings with exactly one '{}'")
+    templates = check_templates(templates)
     rng = np.random.default_rng(seed)
     labels = rng.choice(pool, size=n)
     caption_labels = labels.copy()
@@ -231,6 +354,18 @@ def tokenize(text: str) -> list[str]:
     --------
     >>> tokenize("A photo of a Red ring.")
     ['a', 'photo', 'of', 'a', 'red', 'ring']
+    >>> tokenize("a photo of a red car")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown words ['car']; the toy vocabulary is VOCABULARY
+    >>> tokenize(" . ")
+    Traceback (most recent call last):
+    ...
+    ValueError: a caption must contain at least one word
+    >>> tokenize(None)
+    Traceback (most recent call last):
+    ...
+    TypeError: a caption must be a str, got NoneType
     """
     if not isinstance(text, str):
         raise TypeError(f"a caption must be a str, got {type(text).__name__}")
@@ -251,6 +386,10 @@ def bag_of_words(texts: list[str] | tuple[str, ...]) -> np.ndarray:
     >>> b = bag_of_words(["a red ring", "a a"])
     >>> b.shape == (2, len(VOCABULARY)), b.sum(axis=1).tolist()
     (True, [1.0, 1.0])
+    >>> bag_of_words("a red ring")
+    Traceback (most recent call last):
+    ...
+    TypeError: pass a list of captions, not a single str
     """
     if isinstance(texts, str):
         raise TypeError("pass a list of captions, not a single str")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .data import CLASS_NAMES
+from .data import CLASS_NAMES, check_classes, check_rate, check_templates, real_array
 
 __all__ = ["class_text_embeddings", "zero_shot_predict", "zero_shot_accuracy", "recall_at_k",
            "linear_probe_accuracy"]
@@ -20,11 +20,8 @@ def class_text_embeddings(model, classes, templates=("a photo of a {}",)) -> np.
     >>> e.shape, bool(np.allclose(np.linalg.norm(e, axis=1), 1))
     ((2, 16), True)
     """
-    classes = list(classes)
-    if not classes:
-        raise ValueError("classes must not be empty")
-    if isinstance(templates, str) or not templates:
-        raise ValueError("templates must be a non-empty sequence of strings with one '{}' each")
+    classes = check_classes(list(classes) if not isinstance(classes, np.ndarray) else classes)
+    templates = check_templates(templates)
     per_template = np.stack([
         model.encode_texts([t.format(CLASS_NAMES[c]) for c in classes]) for t in templates
     ])
@@ -34,7 +31,7 @@ def class_text_embeddings(model, classes, templates=("a photo of a {}",)) -> np.
 
 def zero_shot_predict(model, images, classes, templates=("a photo of a {}",)) -> np.ndarray:
     """Class index (from ``classes``) whose prompt embedding is nearest to each image."""
-    classes = np.asarray(list(classes), dtype=int)
+    classes = check_classes(list(classes) if not isinstance(classes, np.ndarray) else classes)
     scores = model.encode_images(images) @ class_text_embeddings(model, classes, templates).T
     return classes[scores.argmax(axis=1)]
 
@@ -58,8 +55,16 @@ def recall_at_k(similarity: np.ndarray, k: int) -> float:
     >>> s = np.array([[0.9, 0.1, 0.0], [0.8, 0.5, 0.1], [0.2, 0.3, 0.1]])
     >>> recall_at_k(s, 1), round(recall_at_k(s, 2), 4), recall_at_k(s, 3)
     (0.3333333333333333, 0.6667, 1.0)
+    >>> recall_at_k(s[:2], 1)
+    Traceback (most recent call last):
+    ...
+    ValueError: similarity must be a non-empty square matrix, got shape (2, 3)
+    >>> recall_at_k(s, 4)
+    Traceback (most recent call last):
+    ...
+    ValueError: k must be an int in 1..3, got 4
     """
-    similarity = np.asarray(similarity, dtype=float)
+    similarity = real_array(similarity, "similarity")
     if similarity.ndim != 2 or similarity.shape[0] != similarity.shape[1] or similarity.size == 0:
         raise ValueError(f"similarity must be a non-empty square matrix, got shape {similarity.shape}")
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= len(similarity):
@@ -80,12 +85,42 @@ def linear_probe_accuracy(
     >>> x = np.array([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0], [0.1, 0.9]])
     >>> linear_probe_accuracy(x, np.array([0, 0, 1, 1]), x, np.array([0, 0, 1, 1]))
     1.0
+    >>> linear_probe_accuracy(x, np.array([0, 0, 1]), x, np.array([0, 0, 1, 1]))
+    Traceback (most recent call last):
+    ...
+    ValueError: each feature row needs exactly one label
+    >>> linear_probe_accuracy(x, np.array(["a", "a", "b", "b"]), x, np.array([0, 0, 1, 1]))
+    Traceback (most recent call last):
+    ...
+    TypeError: train_labels must be integer class labels, got dtype <U1
+    >>> linear_probe_accuracy(x, np.array([0, 0, 1, 1]), x[:, :1], np.array([0, 0, 1, 1]))
+    Traceback (most recent call last):
+    ...
+    ValueError: features must be non-empty 2-D arrays with the same number of columns
+    >>> linear_probe_accuracy(x + np.inf, np.array([0, 0, 1, 1]), x, np.array([0, 0, 1, 1]))
+    Traceback (most recent call last):
+    ...
+    ValueError: features must be finite (found NaN or inf)
+    >>> linear_probe_accuracy(x, np.array([0, 0, 1, 1]), x, np.array([0, 0, 1, 1]), lr=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: lr must lie in (0.0, 10.0], got 0
+    >>> linear_probe_accuracy(x, np.array([0, 0, 1, 1]), x, np.array([0, 0, 1, 1]), l2="0")
+    Traceback (most recent call last):
+    ...
+    TypeError: l2 must be a real number, got str
     """
-    x = np.asarray(train_features, dtype=float)
-    y = np.asarray(train_labels, dtype=int)
-    xt = np.asarray(test_features, dtype=float)
-    if x.ndim != 2 or xt.ndim != 2 or x.shape[1] != xt.shape[1]:
-        raise ValueError("features must be 2-D arrays with the same number of columns")
+    x = real_array(train_features, "train_features")
+    xt = real_array(test_features, "test_features")
+    y = np.asarray(train_labels)
+    if y.dtype.kind not in "iu":
+        raise TypeError(f"train_labels must be integer class labels, got dtype {y.dtype}")
+    if x.ndim != 2 or xt.ndim != 2 or x.shape[1] != xt.shape[1] or not len(x):
+        raise ValueError("features must be non-empty 2-D arrays with the same number of columns")
+    if not (np.all(np.isfinite(x)) and np.all(np.isfinite(xt))):
+        raise ValueError("features must be finite (found NaN or inf)")
+    lr = check_rate(lr, "lr")
+    l2 = check_rate(l2, "l2", high=1e3, inclusive=True)
     if len(x) != len(y) or len(xt) != len(test_labels):
         raise ValueError("each feature row needs exactly one label")
     classes, y_index = np.unique(y, return_inverse=True)

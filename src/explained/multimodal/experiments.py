@@ -19,6 +19,23 @@ from .model import DualEncoder, train
 __all__ = ["batch_size_study", "capfilt_experiment"]
 
 
+def _check_int(value: object, name: str, low: int = 1, high: int = 10**6) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be an int in {low}..{high}, got {value}")
+    return int(value)
+
+
+def _check_steps(steps: object) -> None:
+    _check_int(steps, "steps")
+
+
+def _mean(mask: np.ndarray) -> float | None:
+    """Share of True in ``mask``; None when it is empty (e.g. no noisy pair to filter)."""
+    return float(np.mean(mask)) if mask.size else None
+
+
 @lru_cache(maxsize=8)
 def _batch_size_study(batch_sizes: tuple[int, ...], steps: int, seeds: tuple[int, ...]) -> dict:
     data = make_dataset(max(batch_sizes) * 16, seed=100)
@@ -57,8 +74,34 @@ def batch_size_study(
     >>> r = batch_size_study((8, 32), steps=40, seeds=(0,))
     >>> sorted(r), len(r["clip"])
     (['batch_sizes', 'clip', 'siglip', 'steps'], 2)
+    >>> batch_size_study((1, 8))
+    Traceback (most recent call last):
+    ...
+    ValueError: each of batch_sizes must be an int in 2..4096, got 1
+    >>> batch_size_study(())
+    Traceback (most recent call last):
+    ...
+    ValueError: batch_sizes must be a non-empty tuple of ints >= 2, got ()
+    >>> batch_size_study(8)
+    Traceback (most recent call last):
+    ...
+    TypeError: batch_sizes must be a tuple of ints, got int
+    >>> batch_size_study((8,), seeds=())
+    Traceback (most recent call last):
+    ...
+    TypeError: seeds must be a non-empty tuple of ints, got ()
+    >>> batch_size_study((8,), steps=0.5)
+    Traceback (most recent call last):
+    ...
+    TypeError: steps must be an int, got float
     """
-    batch_sizes = tuple(int(b) for b in batch_sizes)
+    _check_steps(steps)
+    if isinstance(batch_sizes, (str, bytes)) or not isinstance(batch_sizes, (tuple, list)):
+        raise TypeError(f"batch_sizes must be a tuple of ints, got {type(batch_sizes).__name__}")
+    if isinstance(seeds, (str, bytes)) or not isinstance(seeds, (tuple, list)) or not seeds:
+        raise TypeError(f"seeds must be a non-empty tuple of ints, got {seeds!r:.60}")
+    seeds = tuple(_check_int(s, "seed", 0, 2**32 - 1) for s in seeds)
+    batch_sizes = tuple(_check_int(b, "each of batch_sizes", 2, 4096) for b in batch_sizes)
     if not batch_sizes or min(batch_sizes) < 2:
         raise ValueError(f"batch_sizes must be a non-empty tuple of ints >= 2, got {batch_sizes}")
     return copy.deepcopy(_batch_size_study(batch_sizes, int(steps), tuple(seeds)))
@@ -98,8 +141,8 @@ def _capfilt_experiment(noise: float, n_web: int, n_human: int, steps: int, seed
         out["accuracy"][f"CapFilt ({method})"] = zero_shot_accuracy(fresh_model(human.concat(r.dataset)), test)
         if method == "nucleus":
             out["web_kept"] = float(np.mean(r.web_kept))
-            out["kept_web_noise"] = float(np.mean(~web.is_clean[r.web_kept]))
-            out["filter_recall_noisy"] = float(np.mean(~r.web_kept[~web.is_clean]))
+            out["kept_web_noise"] = _mean(~web.is_clean[r.web_kept])
+            out["filter_recall_noisy"] = _mean(~r.web_kept[~web.is_clean])
             out["accuracy"]["filter only"] = zero_shot_accuracy(
                 fresh_model(human.concat(web.subset(r.web_kept))), test)
             out["accuracy"]["captioner only"] = zero_shot_accuracy(
@@ -130,7 +173,15 @@ def capfilt_experiment(
     >>> r = capfilt_experiment()
     >>> sorted(r["accuracy"])
     ['CapFilt (beam)', 'CapFilt (nucleus)', 'captioner only', 'filter only', 'noisy web']
+    >>> capfilt_experiment(noise=1.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: noise must lie in [0, 1), got 1.0
     """
+    _check_steps(steps)
+    for value, name in ((n_web, "n_web"), (n_human, "n_human")):
+        _check_int(value, name, 32, 10**5)
+    _check_int(seed, "seed", 0, 2**31)
     if not 0 <= noise < 1:
         raise ValueError(f"noise must lie in [0, 1), got {noise}")
     return copy.deepcopy(_capfilt_experiment(float(noise), int(n_web), int(n_human), int(steps), int(seed)))

@@ -12,6 +12,8 @@ import math
 
 import numpy as np
 
+from .data import real_array
+
 __all__ = [
     "clip_loss",
     "clip_loss_grad",
@@ -23,10 +25,7 @@ __all__ = [
 
 
 def _as_features(name: str, value: object) -> np.ndarray:
-    try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be a 2-D array of numbers, got {type(value).__name__}") from exc
+    array = real_array(value, name)
     if array.ndim != 2:
         raise ValueError(f"{name} must be a 2-D array of shape (N, D), got shape {array.shape}")
     if array.shape[0] == 0 or array.shape[1] == 0:
@@ -95,6 +94,41 @@ def clip_loss(image_features: object, text_features: object, logit_scale: float)
     0.7437
     >>> round(clip_loss(np.ones((4, 2)) / np.sqrt(2), np.ones((4, 2)) / np.sqrt(2), 10.0), 4)
     1.3863
+
+    What is not a pair of finite ``(N, D)`` batches and a positive scale is refused:
+
+    >>> clip_loss(x, x[:3], 1.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: image_features and text_features must have the same shape (N, D): row i of each is one matching pair; got (4, 4) and (3, 4)
+    >>> clip_loss(x[0], x[0], 1.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: image_features must be a 2-D array of shape (N, D), got shape (4,)
+    >>> clip_loss(x[:0], x[:0], 1.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: image_features must have at least one row and one column, got shape (0, 4)
+    >>> clip_loss(x * np.nan, x, 1.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: image_features contains NaN or infinite values; expected finite embeddings
+    >>> clip_loss(x, x, "1")
+    Traceback (most recent call last):
+    ...
+    TypeError: logit_scale must be a real number, got str
+    >>> clip_loss(x, x, 0.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: logit_scale must be positive (it multiplies cosine similarities), got 0.0
+    >>> clip_loss(x, x, np.inf)
+    Traceback (most recent call last):
+    ...
+    ValueError: logit_scale must be finite, got inf
+    >>> clip_loss(x * 1j, x, 1.0)
+    Traceback (most recent call last):
+    ...
+    TypeError: image_features must be an array of (real) numbers, got ndarray of dtype complex128
     """
     image, text = _check_pair(image_features, text_features)
     scale = _as_scalar("logit_scale", logit_scale, positive=True)
@@ -222,6 +256,14 @@ def siglip_chunk_schedule(n_devices: int) -> list[list[tuple[int, int]]]:
     --------
     >>> siglip_chunk_schedule(3)
     [[(0, 0), (1, 1), (2, 2)], [(0, 1), (1, 2), (2, 0)], [(0, 2), (1, 0), (2, 1)]]
+    >>> siglip_chunk_schedule(0)
+    Traceback (most recent call last):
+    ...
+    ValueError: n_devices must be at least 1, got 0
+    >>> siglip_chunk_schedule(2.0)
+    Traceback (most recent call last):
+    ...
+    TypeError: n_devices must be an int, got float
     """
     if isinstance(n_devices, bool) or not isinstance(n_devices, (int, np.integer)):
         raise TypeError(f"n_devices must be an int, got {type(n_devices).__name__}")
@@ -257,12 +299,28 @@ def siglip_loss_chunked(
     >>> full = siglip_loss(x, y, 10.0, -10.0)
     >>> bool(np.isclose(siglip_loss_chunked(x, y, 10.0, -10.0, n_devices=4), full))
     True
+    >>> siglip_loss_chunked(x, y, 10.0, -10.0, n_devices=5)
+    Traceback (most recent call last):
+    ...
+    ValueError: batch size N = 12 must be divisible by n_devices = 5
+    >>> siglip_loss_chunked(x, y, 10.0, -10.0, n_devices=24)
+    Traceback (most recent call last):
+    ...
+    ValueError: n_devices must be at least 1 and at most the batch size 12, got 24
+    >>> siglip_loss_chunked(x, y, 10.0, -10.0, n_devices=4.0)
+    Traceback (most recent call last):
+    ...
+    TypeError: n_devices must be an int, got float
     """
     image, text = _check_pair(image_features, text_features)
     scale = _as_scalar("logit_scale", logit_scale, positive=True)
     bias = _as_scalar("logit_bias", logit_bias, positive=False)
-    schedule = siglip_chunk_schedule(n_devices)
+    if isinstance(n_devices, bool) or not isinstance(n_devices, (int, np.integer)):
+        raise TypeError(f"n_devices must be an int, got {type(n_devices).__name__}")
     n = image.shape[0]
+    if not 1 <= n_devices <= n:
+        raise ValueError(f"n_devices must be at least 1 and at most the batch size {n}, got {n_devices}")
+    schedule = siglip_chunk_schedule(n_devices)
     if n % n_devices:
         raise ValueError(f"batch size N = {n} must be divisible by n_devices = {n_devices}")
     size = n // n_devices

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .data import IMAGE_SIZE, VOCABULARY, ImageTextData, bag_of_words
+from .data import IMAGE_SIZE, VOCABULARY, ImageTextData, bag_of_words, check_rate, real_array
 from .losses import clip_loss_grad, siglip_loss_grad
 
 __all__ = ["DualEncoder", "TrainingHistory", "train", "MAX_LOGIT_SCALE"]
@@ -59,6 +59,18 @@ class DualEncoder:
     ((3, 16), True)
     >>> round(model.logit_scale, 2), round(DualEncoder(loss="siglip").logit_bias, 1)
     (14.29, -10.0)
+    >>> DualEncoder(loss="infonce")
+    Traceback (most recent call last):
+    ...
+    ValueError: loss must be 'clip' or 'siglip', got 'infonce'
+    >>> DualEncoder(embed_dim=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: embed_dim must be a positive int, got 0
+    >>> model.encode_images(data.images[0])
+    Traceback (most recent call last):
+    ...
+    ValueError: images must have shape (n, 3, 8, 8), got (3, 8, 8)
     """
 
     def __init__(self, embed_dim: int = 16, hidden: int = 64, *, loss: str = "clip", seed: int = 0):
@@ -90,7 +102,7 @@ class DualEncoder:
         return float(self.params["b"])
 
     def _image_forward(self, images: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-        images = np.asarray(images, dtype=float)
+        images = real_array(images, "images")
         if images.ndim != 4 or images.shape[1:] != (3, IMAGE_SIZE, IMAGE_SIZE):
             raise ValueError(f"images must have shape (n, 3, {IMAGE_SIZE}, {IMAGE_SIZE}), got {images.shape}")
         x = images.reshape(len(images), -1)
@@ -180,6 +192,35 @@ def train(
     >>> history = train(model, make_dataset(512, seed=0), epochs=3, batch_size=64)
     >>> len(history.losses), history.losses[-1] < history.losses[0]
     (24, True)
+    >>> len(train(model, make_dataset(64, seed=1), steps=3, batch_size=32, learn_temperature=False).losses)
+    3
+
+    Settings that could not train are refused before the first step:
+
+    >>> train(model, make_dataset(8), batch_size=16)
+    Traceback (most recent call last):
+    ...
+    ValueError: batch_size must be an int in 2..len(data) = 8, got 16
+    >>> train(model, make_dataset(8), batch_size=4, epochs=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: epochs must be a positive int, got 0
+    >>> train(model, make_dataset(8), batch_size=4, steps=2.5)
+    Traceback (most recent call last):
+    ...
+    ValueError: steps must be a positive int or None, got 2.5
+    >>> train(model, make_dataset(8), batch_size=4, lr=-0.1)
+    Traceback (most recent call last):
+    ...
+    ValueError: lr must lie in (0.0, 10.0], got -0.1
+    >>> train(model.params, make_dataset(8))
+    Traceback (most recent call last):
+    ...
+    TypeError: model must be a DualEncoder, got dict
+    >>> train(model, [])
+    Traceback (most recent call last):
+    ...
+    TypeError: data must be an ImageTextData, got list
     """
     # Duck-typed on purpose: the same class may be imported under two module names in doctests.
     if not hasattr(model, "loss_and_grads") or not hasattr(model, "params"):
@@ -192,8 +233,7 @@ def train(
         raise ValueError(f"epochs must be a positive int, got {epochs!r}")
     if steps is not None and (isinstance(steps, bool) or not isinstance(steps, int) or steps < 1):
         raise ValueError(f"steps must be a positive int or None, got {steps!r}")
-    if not lr > 0:
-        raise ValueError(f"lr must be positive, got {lr}")
+    lr = check_rate(lr, "lr")
     rng = np.random.default_rng(seed)
     bow = bag_of_words(data.captions)
     beta1, beta2, eps = 0.9, 0.999, 1e-8

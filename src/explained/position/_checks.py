@@ -7,12 +7,18 @@ import numbers
 import numpy as np
 
 
+#: Largest size or count accepted: beyond it arrays could not be indexed, or allocated at all.
+MAX_SIZE = 2**31 - 1
+
+
 def check_positive_int(value: object, name: str) -> int:
     """Return ``value`` as an int after checking that it is a positive integer."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
     if value <= 0:
         raise ValueError(f"{name} must be positive, got {value}")
+    if value > MAX_SIZE:
+        raise ValueError(f"{name} must be at most {MAX_SIZE} (a 32-bit size), got {value}")
     return int(value)
 
 

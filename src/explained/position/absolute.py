@@ -95,6 +95,14 @@ def absolute_score_terms(
     ['content-content', 'content-position', 'position-content', 'position-position']
     >>> bool(np.allclose(sum(terms.values()), ((x + p) @ w_q) @ ((x + p) @ w_k).T))
     True
+    >>> absolute_score_terms(x, p[:3], w_q, w_k)
+    Traceback (most recent call last):
+    ...
+    ValueError: x and p must be 2-D arrays of equal shape, got (5, 4), (3, 4)
+    >>> absolute_score_terms(x, p, w_q, w_k[:2])
+    Traceback (most recent call last):
+    ...
+    ValueError: w_q and w_k must both have shape (4, h), got (4, 4), (2, 4)
     """
     xa, pa = as_float_array(x, "x"), as_float_array(p, "p")
     wq, wk = as_float_array(w_q, "w_q"), as_float_array(w_k, "w_k")

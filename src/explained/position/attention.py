@@ -45,6 +45,26 @@ def softmax_attention(
     >>> v = np.array([[1.0], [3.0]])
     >>> np.round(softmax_attention(q, k, v, causal=True), 4).tolist()
     [[1.0], [2.3395]]
+    >>> softmax_attention(q, k, v, bias=np.zeros(2))
+    Traceback (most recent call last):
+    ...
+    ValueError: bias must have shape (2, 2), got (2,)
+    >>> softmax_attention(q[:1], k, v, causal=True)
+    Traceback (most recent call last):
+    ...
+    ValueError: causal attention needs as many queries as keys
+    >>> softmax_attention(q, k, v[0])
+    Traceback (most recent call last):
+    ...
+    ValueError: q, k, v must be 2-D (seq, dim), got shapes (2, 2), (2, 2), (1,)
+    >>> softmax_attention(q, np.ones((2, 3)), v)
+    Traceback (most recent call last):
+    ...
+    ValueError: q and k need the same feature dimension, got (2, 2) and (2, 3)
+    >>> softmax_attention(q, k, np.ones((3, 1)))
+    Traceback (most recent call last):
+    ...
+    ValueError: k and v need the same length, got (2, 2) and (3, 1)
     """
     qa, ka, va = _check_qkv(q, k, v)
     logits = qa @ ka.T / np.sqrt(qa.shape[1])
@@ -90,6 +110,14 @@ def rope_linear_attention(
     >>> fast = rope_linear_attention(q, k, v, causal=True)
     >>> bool(np.allclose(fast, rope_linear_attention_naive(q, k, v, causal=True)))
     True
+    >>> rope_linear_attention(q[:2], k, v, causal=True)
+    Traceback (most recent call last):
+    ...
+    ValueError: causal attention needs as many queries as keys
+    >>> rope_linear_attention_naive(q[:2], k, v, causal=True)
+    Traceback (most recent call last):
+    ...
+    ValueError: causal attention needs as many queries as keys
     """
     qa, ka, va = _check_qkv(q, k, v)
     if causal and qa.shape[0] != ka.shape[0]:

@@ -46,6 +46,22 @@ class PositionModel:
     >>> model = PositionModel(dim=8, train_length=16)
     >>> model.logits("rope", np.ones((3, 8)), [0, 1, 2]).shape
     (3, 3)
+    >>> model.logits("learned", np.ones((3, 8)), [0, 1, 16])
+    Traceback (most recent call last):
+    ...
+    ValueError: the learned table has rows for positions 0..15, got position 16
+    >>> model.logits("rope", np.ones((3, 8)), [0.0, 1.0, 2.0])
+    Traceback (most recent call last):
+    ...
+    ValueError: need x of shape (seq, 8) and integer positions of shape (seq,), got (3, 8) and (3,)
+    >>> model.logits("rope", np.ones((3, 8)), [-1, 0, 1])
+    Traceback (most recent call last):
+    ...
+    ValueError: positions must be non-negative
+    >>> model.parameters("xpos")
+    Traceback (most recent call last):
+    ...
+    ValueError: scheme must be one of ('learned', 'sinusoidal', 'shaw', 't5', 'alibi', 'rope', 'nope'), got 'xpos'
     """
 
     dim: int = 16
@@ -166,6 +182,10 @@ def comparison_table(
     >>> rows = comparison_table()
     >>> [(r["scheme"], r["translation_invariant"]) for r in rows][:3]
     [('learned', False), ('sinusoidal', False), ('shaw', True)]
+    >>> comparison_table(PositionModel(train_length=16))
+    Traceback (most recent call last):
+    ...
+    ValueError: seq_len + shift must fit in the model's train_length
     """
     model = PositionModel() if model is None else model
     seq_len = check_positive_int(seq_len, "seq_len")

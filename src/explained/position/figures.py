@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ._checks import check_even_dim, check_positive_int
 from .absolute import sinusoidal_encoding
 from .relative import alibi_bias, alibi_slopes, t5_relative_position_bucket
 from .rope import apply_rope, relative_decay_bound, rope_frequencies
@@ -35,6 +36,8 @@ def plot_relative_scores(seq_len: int = 64, dim: int = 32, seed: int = 0) -> Fig
     """
     import matplotlib.pyplot as plt
 
+    check_positive_int(seq_len, "seq_len")
+    check_even_dim(dim)
     rng = np.random.default_rng(seed)
     q, k = rng.normal(size=(2, dim))
     rq = apply_rope(np.tile(q, (seq_len, 1)))

@@ -66,6 +66,14 @@ def shaw_attention_logits(
     >>> rel = np.arange(10.0).reshape(5, 2)
     >>> shaw_attention_logits(q, k, rel, 2).tolist()
     [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]
+    >>> shaw_attention_logits(q, np.zeros((3, 3)), rel, 2)
+    Traceback (most recent call last):
+    ...
+    ValueError: q and k must be (len, d) with equal d, got (3, 2) and (3, 3)
+    >>> shaw_attention_logits(q, k, rel, 1)
+    Traceback (most recent call last):
+    ...
+    ValueError: rel_k must have shape (3, 2), got (5, 2)
     """
     qa, ka, ra = as_float_array(q, "q"), as_float_array(k, "k"), as_float_array(rel_k, "rel_k")
     kmax = check_positive_int(max_relative_position, "max_relative_position")
@@ -116,6 +124,18 @@ def transformer_xl_score_terms(
     >>> u, v = rng.normal(size=(2, 8))
     >>> sorted(transformer_xl_score_terms(x, w_q, w_ke, w_kr, u, v))
     ['a', 'b', 'c', 'd']
+    >>> transformer_xl_score_terms(x[0], w_q, w_ke, w_kr, u, v)
+    Traceback (most recent call last):
+    ...
+    ValueError: x must be (seq, d_model), got shape (8,)
+    >>> transformer_xl_score_terms(x, w_q[:4], w_ke, w_kr, u, v)
+    Traceback (most recent call last):
+    ...
+    ValueError: w_q must have shape (8, h), got (4, 8)
+    >>> transformer_xl_score_terms(x, w_q, w_ke, w_kr, u[:4], v)
+    Traceback (most recent call last):
+    ...
+    ValueError: projections and u, v must share the head size 8
     """
     xa = as_float_array(x, "x")
     if xa.ndim != 2:
@@ -167,6 +187,18 @@ def t5_relative_position_bucket(
     [3, 1, 0, 17, 19, 26, 31]
     >>> t5_relative_position_bucket([-200, -20, 0, 5], bidirectional=False).tolist()
     [31, 17, 0, 0]
+    >>> t5_relative_position_bucket([0.5])
+    Traceback (most recent call last):
+    ...
+    TypeError: relative_position must hold integers, got dtype float64
+    >>> t5_relative_position_bucket([0], num_buckets=2)
+    Traceback (most recent call last):
+    ...
+    ValueError: num_buckets is too small: need at least 4, got 2
+    >>> t5_relative_position_bucket([0], max_distance=8)
+    Traceback (most recent call last):
+    ...
+    ValueError: max_distance must exceed the 8 exactly-bucketed distances, got 8
     """
     rp = _as_int_array(relative_position, "relative_position")
     num_buckets = check_positive_int(num_buckets, "num_buckets")
@@ -216,6 +248,10 @@ def t5_bias_matrix(
     --------
     >>> t5_bias_matrix(2, 3, np.arange(32.0)).tolist()
     [[0.0, 17.0, 18.0], [1.0, 0.0, 17.0]]
+    >>> t5_bias_matrix(2, 3, np.zeros((32, 1)))
+    Traceback (most recent call last):
+    ...
+    ValueError: bucket_bias must be 1-D (one value per bucket), got (32, 1)
     """
     query_len = check_positive_int(query_len, "query_len")
     key_len = check_positive_int(key_len, "key_len")
@@ -263,6 +299,14 @@ def deberta_score_terms(
     >>> qr, kr = rng.normal(size=(2, 4, 6))
     >>> {name: m.shape for name, m in deberta_score_terms(qc, kc, qr, kr, 2).items()}
     {'c2c': (4, 4), 'c2p': (4, 4), 'p2c': (4, 4)}
+    >>> deberta_score_terms(qc, kc[:, :3], qr, kr, 2)
+    Traceback (most recent call last):
+    ...
+    ValueError: q_c and k_c must be (len, d) with equal d, got (4, 6), (4, 3)
+    >>> deberta_score_terms(qc, kc, qr, kr, 3)
+    Traceback (most recent call last):
+    ...
+    ValueError: q_r and k_r must have shape (6, 6), got (4, 6), (4, 6)
     """
     qc, kc = as_float_array(q_c, "q_c"), as_float_array(k_c, "k_c")
     qr, kr = as_float_array(q_r, "q_r"), as_float_array(k_r, "k_r")
@@ -302,6 +346,10 @@ def _slopes(n: int) -> list[float]:
     )
 
 
+#: More heads than this are not a model but a typo; the slopes list would not fit in memory.
+MAX_HEADS = 2**16
+
+
 def alibi_slopes(num_heads: int) -> np.ndarray:
     """ALiBi's per-head slopes, as the paper's ``get_slopes`` computes them.
 
@@ -315,8 +363,14 @@ def alibi_slopes(num_heads: int) -> np.ndarray:
     [0.5, 0.25, 0.125, 0.0625, 0.03125, 0.015625, 0.0078125, 0.00390625]
     >>> np.round(alibi_slopes(6), 4).tolist()
     [0.25, 0.0625, 0.0156, 0.0039, 0.5, 0.125]
+    >>> alibi_slopes(10**6)
+    Traceback (most recent call last):
+    ...
+    ValueError: num_heads must be at most 65536, got 1000000
     """
     num_heads = check_positive_int(num_heads, "num_heads")
+    if num_heads > MAX_HEADS:
+        raise ValueError(f"num_heads must be at most {MAX_HEADS}, got {num_heads}")
     return np.array(_slopes(num_heads), dtype=np.float64)
 
 

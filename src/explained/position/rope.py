@@ -53,6 +53,33 @@ def rope_frequencies(dim: int, base: float = 10000.0) -> np.ndarray:
     >>> import numpy as np
     >>> np.round(rope_frequencies(8), 4).tolist()
     [1.0, 0.1, 0.01, 0.001]
+
+    Arguments that are not a positive even integer and a finite base above 1 are refused:
+
+    >>> rope_frequencies(7)
+    Traceback (most recent call last):
+    ...
+    ValueError: dim must be even (rotations act on pairs of coordinates), got 7
+    >>> rope_frequencies(8.0)
+    Traceback (most recent call last):
+    ...
+    TypeError: dim must be an integer, got float
+    >>> rope_frequencies(0)
+    Traceback (most recent call last):
+    ...
+    ValueError: dim must be positive, got 0
+    >>> rope_frequencies(2**40)
+    Traceback (most recent call last):
+    ...
+    ValueError: dim must be at most 2147483647 (a 32-bit size), got 1099511627776
+    >>> rope_frequencies(8, base="1e4")
+    Traceback (most recent call last):
+    ...
+    TypeError: base must be a real number, got str
+    >>> rope_frequencies(8, base=1.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: base must be a finite number greater than 1, got 1.0
     """
     dim = check_even_dim(dim)
     base = check_base(base)
@@ -159,6 +186,41 @@ def apply_rope(
     >>> x = np.random.default_rng(0).normal(size=(5, 8))
     >>> bool(np.allclose(np.linalg.norm(apply_rope(x), axis=-1), np.linalg.norm(x, axis=-1)))
     True
+
+    Mistakes are caught before any arithmetic:
+
+    >>> apply_rope(x, layout="neox")
+    Traceback (most recent call last):
+    ...
+    ValueError: layout must be one of ('interleaved', 'half'), got 'neox'
+    >>> apply_rope(np.ones((5, 8), dtype=int))
+    Traceback (most recent call last):
+    ...
+    TypeError: x must be a floating-point array, got dtype int64
+    >>> apply_rope(x[0])
+    Traceback (most recent call last):
+    ...
+    ValueError: x must have shape (..., seq, dim), got shape (8,)
+    >>> apply_rope(x, positions=[0, 1, 2])
+    Traceback (most recent call last):
+    ...
+    ValueError: positions must have one entry per sequence element (last axis 5), got shape (3,)
+    >>> apply_rope(x, positions=np.zeros((2, 5)))
+    Traceback (most recent call last):
+    ...
+    ValueError: positions of shape (2, 5) do not broadcast to the leading shape (5,) of x
+    >>> apply_rope(x, positions=[0, 1, 2, 3, np.nan])
+    Traceback (most recent call last):
+    ...
+    ValueError: positions must be finite (found nan or inf)
+    >>> apply_rope(x, inv_freq=[1.0, 0.1])
+    Traceback (most recent call last):
+    ...
+    ValueError: inv_freq must have shape (4,) (one frequency per pair of a dim=8 head), got shape (2,)
+    >>> apply_rope(x, positions=[0, 1, 2, 3, 1j])
+    Traceback (most recent call last):
+    ...
+    TypeError: positions must hold real numbers, got dtype complex128
     """
     if layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {LAYOUTS}, got {layout!r}")
@@ -240,6 +302,10 @@ def rope_score(
     >>> q, k = rng.normal(size=(2, 16))
     >>> round(rope_score(q, k, 3, 7), 6) == round(rope_score(q, k, 103, 107), 6)
     True
+    >>> rope_score(q, k[:8], 3, 7)
+    Traceback (most recent call last):
+    ...
+    ValueError: q and k must be vectors of equal length, got (16,) and (8,)
     """
     qv = as_float_array(q, "q")
     kv = as_float_array(k, "k")
@@ -264,6 +330,10 @@ def relative_decay_bound(distances: object, dim: int, base: float = 10000.0) -> 
     32.5
     >>> bool(b[0] > b[1] > b[2])
     True
+    >>> relative_decay_bound([[0, 1]], dim=8)
+    Traceback (most recent call last):
+    ...
+    ValueError: distances must be a scalar or 1-D, got shape (1, 2)
     """
     r = as_float_array(distances, "distances").astype(np.float64, copy=False)
     if r.ndim > 1:

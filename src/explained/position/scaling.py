@@ -67,13 +67,35 @@ def ntk_aware_base(base: float, dim: int, scale: float) -> float:
     --------
     >>> round(ntk_aware_base(10000.0, 128, 4.0))
     40890
+    >>> ntk_aware_base(10000.0, 2, 4.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: dim must be at least 4 for NTK-aware scaling, got 2
+    >>> ntk_aware_base(10000.0, 4, 1e300)
+    Traceback (most recent call last):
+    ...
+    ValueError: base * scale ** (dim / (dim - 2)) overflows for base=10000.0, scale=1e+300
+    >>> ntk_aware_base(10000.0, 128, 0.5)
+    Traceback (most recent call last):
+    ...
+    ValueError: scale must be a finite number >= 1 (a context extension), got 0.5
+    >>> ntk_aware_base(10000.0, 128, "4")
+    Traceback (most recent call last):
+    ...
+    TypeError: scale must be a real number, got str
     """
     base = check_base(base)
     dim = check_even_dim(dim)
     scale = check_scale(scale)
     if dim < 4:
         raise ValueError(f"dim must be at least 4 for NTK-aware scaling, got {dim}")
-    return base * scale ** (dim / (dim - 2))
+    try:
+        scaled = base * scale ** (dim / (dim - 2))
+    except OverflowError:
+        scaled = math.inf
+    if not math.isfinite(scaled):
+        raise ValueError(f"base * scale ** (dim / (dim - 2)) overflows for base={base}, scale={scale}")
+    return scaled
 
 
 def ntk_aware_frequencies(dim: int, base: float = 10000.0, scale: float = 1.0) -> np.ndarray:
@@ -95,6 +117,10 @@ def wavelengths(inv_freq: object) -> np.ndarray:
     --------
     >>> np.round(wavelengths([1.0, 0.5]), 3).tolist()
     [6.283, 12.566]
+    >>> wavelengths([1.0, 0.0])
+    Traceback (most recent call last):
+    ...
+    ValueError: inv_freq must be positive
     """
     freq = as_float_array(inv_freq, "inv_freq")
     if np.any(freq <= 0):
@@ -112,6 +138,10 @@ def yarn_ramp(ratio: object, alpha: float = 1.0, beta: float = 32.0) -> np.ndarr
     --------
     >>> yarn_ramp([0.5, 1.0, 16.5, 32.0, 100.0]).tolist()
     [0.0, 0.0, 0.5, 1.0, 1.0]
+    >>> yarn_ramp([1.0], alpha=32.0, beta=1.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: need 0 <= alpha < beta, got alpha=32.0, beta=1.0
     """
     if not (0 <= alpha < beta):
         raise ValueError(f"need 0 <= alpha < beta, got alpha={alpha}, beta={beta}")

@@ -58,6 +58,18 @@ def plot_list_growth(n: int = 200, n_cost: int = 100_000) -> Any:
     Left: capacity (slots) against length for ``n`` appends, with the rule of
     :func:`explained.python.sequences.resize_target` overlaid. Right: worst-case pointer copies
     per append, geometric over-allocation against growing by one slot.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig = plot_list_growth(20, n_cost=1000)
+    >>> fig.axes[1].get_xscale()
+    'log'
+    >>> plt.close(fig)
+    >>> plot_list_growth(20, n_cost=5)
+    Traceback (most recent call last):
+    ...
+    ValueError: n_cost must be an int >= 10, got 5
     """
     import sys
 
@@ -70,6 +82,8 @@ def plot_list_growth(n: int = 200, n_cost: int = 100_000) -> Any:
         predicted_growth_steps,
     )
 
+    if isinstance(n_cost, bool) or not isinstance(n_cost, int) or n_cost < 10:
+        raise ValueError(f"n_cost must be an int >= 10, got {n_cost!r}")
     steps = growth_steps(n)
     lengths = np.arange(1, n + 1)
     starts = np.array([length for length, _ in steps])
@@ -110,13 +124,32 @@ def plot_gc_refs(graph: Any = None, positions: dict[str, tuple[float, float]] | 
     garbage-collection article: a cycle held from outside, an unreferenced cycle with a tail,
     and a chain held from outside. ``positions`` maps names to (x, y); by default the objects
     are placed on a circle (the default graph has its own layout).
+
+    Examples
+    --------
+    >>> from explained.python.toy_gc import ObjectGraph
+    >>> fig = plot_gc_refs(ObjectGraph({"x": ["y"], "y": ["x"]}))  # placed on a circle
+    >>> len(fig.axes)
+    1
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close(fig)
+    >>> plot_gc_refs(ObjectGraph({"x": []}), positions={"y": (0, 0)})
+    Traceback (most recent call last):
+    ...
+    ValueError: positions has no (x, y) for ['x']
+    >>> plot_gc_refs({"x": []})
+    Traceback (most recent call last):
+    ...
+    TypeError: expected an ObjectGraph, got dict
     """
     import math
 
     import matplotlib.pyplot as plt
 
-    from explained.python.toy_gc import ObjectGraph, collect, refcounts
+    from explained.python.toy_gc import ObjectGraph, _check_graph, collect, refcounts
 
+    if graph is not None:
+        _check_graph(graph)
     if graph is None:
         graph = ObjectGraph(
             {"a": ["b"], "b": ["c"], "c": ["a"], "d": ["e"], "e": ["d", "f"], "f": [],

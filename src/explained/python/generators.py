@@ -7,6 +7,7 @@ protocol or of generator objects so the article can show it, call it and check i
 from __future__ import annotations
 
 import inspect
+import sys
 import tracemalloc
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
@@ -86,6 +87,10 @@ def countdown(start: int) -> Iterator[int]:
     Traceback (most recent call last):
     ...
     ValueError: start must be >= 0, got -1
+    >>> countdown(2.5)
+    Traceback (most recent call last):
+    ...
+    TypeError: start must be an int, got float
     """
     _check_count("start", start)
     return _countdown(start)
@@ -156,6 +161,10 @@ def flatten(nested: Iterable[Any]) -> Iterator[Any]:
     --------
     >>> list(flatten([1, [2, [3, (4, 5)]], "ab"]))
     [1, 2, 3, 4, 5, 'ab']
+    >>> flatten("ab")
+    Traceback (most recent call last):
+    ...
+    TypeError: flatten expects a non-string iterable, got str
     """
     if isinstance(nested, (str, bytes)) or not isinstance(nested, Iterable):
         raise TypeError(f"flatten expects a non-string iterable, got {type(nested).__name__}")
@@ -177,8 +186,14 @@ def moving_average(values: Iterable[float], window: int) -> Iterator[float]:
     --------
     >>> list(moving_average([1, 2, 3, 4, 5], 2))
     [1.5, 2.5, 3.5, 4.5]
+    >>> moving_average([1, 2], 2**64)
+    Traceback (most recent call last):
+    ...
+    ValueError: window must be at most sys.maxsize, got 18446744073709551616
     """
     _check_count("window", window, minimum=1)
+    if window > sys.maxsize:
+        raise ValueError(f"window must be at most sys.maxsize, got {window}")
     return _moving_average(iter(values), window)
 
 
@@ -244,6 +259,14 @@ def primed(genfunc: Callable[..., Generator[Any, Any, Any]]) -> Callable[..., Ge
     >>> avg = primed(running_average)()
     >>> avg.send(4)
     4.0
+    >>> avg.send("5")
+    Traceback (most recent call last):
+    ...
+    TypeError: running_average accepts real numbers, got str
+    >>> primed(len)
+    Traceback (most recent call last):
+    ...
+    TypeError: primed expects a generator function, got <built-in function len>
     """
     if not inspect.isgeneratorfunction(genfunc):
         raise TypeError(f"primed expects a generator function, got {genfunc!r}")
@@ -295,6 +318,14 @@ def summarise_groups(groups: Mapping[K, Iterable[float]]) -> dict[K, Summary]:
     --------
     >>> summarise_groups({"a": [1, 2, 3], "b": [10]})
     {'a': Summary(count=3, average=2.0), 'b': Summary(count=1, average=10.0)}
+    >>> summarise_groups({"a": [1, None]})
+    Traceback (most recent call last):
+    ...
+    ValueError: group 'a' contains None; only numbers can be averaged
+    >>> summarise_groups([1, 2])
+    Traceback (most recent call last):
+    ...
+    TypeError: groups must be a mapping of key -> numbers, got list
     """
     if not isinstance(groups, Mapping):
         raise TypeError(f"groups must be a mapping of key -> numbers, got {type(groups).__name__}")
@@ -386,6 +417,10 @@ def peak_memory(func: Callable[[], object]) -> int:
     --------
     >>> peak_memory(lambda: [0] * 100_000) > peak_memory(lambda: iter(range(100_000)))
     True
+    >>> peak_memory([0] * 10)
+    Traceback (most recent call last):
+    ...
+    TypeError: peak_memory expects a callable with no arguments, got list
     """
     if not callable(func):
         raise TypeError(f"peak_memory expects a callable with no arguments, got {type(func).__name__}")

@@ -39,6 +39,9 @@ def is_deeply_immutable(obj: object) -> bool:
     False
     >>> is_deeply_immutable(frozenset({1, 2}))
     True
+    >>> inner = (1.5,)
+    >>> is_deeply_immutable((inner, inner))  # a shared part is checked once
+    True
     """
     seen: set[int] = set()
 
@@ -139,6 +142,12 @@ def item_ops(func: Callable[..., object] | types.CodeType) -> list[str]:
     ...     t[0] += [1]
     >>> item_ops(bump)
     ['load item', '+=', 'store item']
+    >>> item_ops(bump.__code__)
+    ['load item', '+=', 'store item']
+    >>> item_ops(len)
+    Traceback (most recent call last):
+    ...
+    TypeError: item_ops expects a Python function or a code object, got builtin_function_or_method
     """
     if isinstance(func, types.CodeType):
         code = func

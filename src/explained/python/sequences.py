@@ -62,6 +62,10 @@ def list_capacity(lst: list) -> int:
     >>> lst.append("a")
     >>> list_capacity(lst) >= len(lst)
     True
+    >>> list_capacity((1, 2))
+    Traceback (most recent call last):
+    ...
+    TypeError: list_capacity expects an object of exactly type list, got tuple
     """
     if type(lst) is not list:
         raise TypeError(
@@ -102,6 +106,14 @@ def growth_steps(n: int) -> list[tuple[int, int]]:
     True
     >>> len(steps) < 100  # far fewer resizes than appends
     True
+    >>> growth_steps(-1)
+    Traceback (most recent call last):
+    ...
+    ValueError: n must be >= 0, got -1
+    >>> growth_steps(2.0)
+    Traceback (most recent call last):
+    ...
+    TypeError: n must be an int, got float
     """
     n = _check_count(n)
     lst: list[int] = []
@@ -144,6 +156,8 @@ def resize_target(newsize: int, oldsize: int) -> int:
     8
     >>> resize_target(100, 0)   # a jump: no extra slack beyond rounding to 4
     100
+    >>> resize_target(0, 4)     # clear(): the array is freed
+    0
     """
     newsize = _check_count(newsize, "newsize")
     oldsize = _check_count(oldsize, "oldsize")
@@ -185,6 +199,14 @@ def growth_ratios(steps: list[tuple[int, int]]) -> list[float]:
     --------
     >>> growth_ratios([(1, 4), (5, 8), (9, 16)])
     [2.0, 2.0]
+    >>> growth_ratios([(1, 0)])
+    Traceback (most recent call last):
+    ...
+    ValueError: capacities must be positive
+    >>> growth_ratios([(1, 8), (5, 4)])
+    Traceback (most recent call last):
+    ...
+    ValueError: capacities must be strictly increasing, as growth_steps returns them
     """
     caps = [cap for _, cap in steps]
     if any(c <= 0 for c in caps):
@@ -205,6 +227,10 @@ def copies_during_growth(steps: list[tuple[int, int]]) -> int:
     --------
     >>> copies_during_growth([(1, 4), (5, 8), (9, 16)])
     12
+    >>> copies_during_growth([(5, 4)])
+    Traceback (most recent call last):
+    ...
+    ValueError: each step must be (length >= 1, capacity >= length), got (5, 4)
     """
     for length, cap in steps:
         if length < 1 or cap < length:

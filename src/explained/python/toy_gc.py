@@ -58,6 +58,39 @@ class ObjectGraph:
     ('a', 'b', 'c')
     >>> g.edges
     (('a', 'b'), ('b', 'a'))
+    >>> g
+    ObjectGraph({'a': ('b',), 'b': ('a',), 'c': ()}, external={'c': 1})
+
+    Every name must be an object of the graph, and counts must be whole numbers:
+
+    >>> ObjectGraph({"a": ["b"]})
+    Traceback (most recent call last):
+    ...
+    ValueError: refs['a'] refers to 'b', which is not an object of the graph (every object must be a key of refs)
+    >>> ObjectGraph({"a": "b", "b": []})
+    Traceback (most recent call last):
+    ...
+    TypeError: refs['a'] must be a list of names, got 'b'
+    >>> ObjectGraph({1: []})
+    Traceback (most recent call last):
+    ...
+    TypeError: object names must be str, got 1
+    >>> ObjectGraph([("a", [])])
+    Traceback (most recent call last):
+    ...
+    TypeError: refs must be a mapping of name -> list of names, got list
+    >>> ObjectGraph({"a": []}, external=["a"])
+    Traceback (most recent call last):
+    ...
+    TypeError: external must be a mapping of name -> int, got list
+    >>> ObjectGraph({"a": []}, external={"b": 1})
+    Traceback (most recent call last):
+    ...
+    ValueError: external names 'b', which is not an object of the graph
+    >>> ObjectGraph({"a": []}, external={"a": -1})
+    Traceback (most recent call last):
+    ...
+    ValueError: external['a'] must be an int >= 0, got -1
     """
 
     def __init__(
@@ -144,6 +177,10 @@ def refcounts(graph: ObjectGraph) -> dict[str, int]:
     --------
     >>> refcounts(ObjectGraph({"a": ["b"], "b": ["a"]}, external={"a": 1}))
     {'a': 2, 'b': 1}
+    >>> refcounts({"a": ["b"], "b": ["a"]})
+    Traceback (most recent call last):
+    ...
+    TypeError: expected an ObjectGraph, got dict
     """
     graph = _check_graph(graph)
     counts = {name: graph.external(name) for name in graph.nodes}
@@ -181,6 +218,8 @@ def collect(graph: ObjectGraph) -> GcResult:
     ['a', 'b']
     >>> sorted(result.reachable)
     ['c', 'd']
+    >>> sorted(collect(ObjectGraph({"a": ["b"], "b": ["a"]}, external={"a": 1, "b": 1})).reachable)
+    ['a', 'b']
     """
     graph = _check_graph(graph)
     scratch = gc_refs(graph)
@@ -208,15 +247,15 @@ def refcount_survivors(graph: ObjectGraph) -> frozenset[str]:
     >>> g = ObjectGraph({"a": ["b"], "b": ["a"], "c": ["a"]})
     >>> sorted(refcount_survivors(g))   # c is freed; the cycle a <-> b is not
     ['a', 'b']
+    >>> sorted(refcount_survivors(ObjectGraph({"a": [], "c": ["a"]})))  # freeing c frees a
+    []
     """
     graph = _check_graph(graph)
     counts = refcounts(graph)
     alive = set(graph.nodes)
     zero = [name for name in graph.nodes if counts[name] == 0]
-    while zero:
+    while zero:  # each name enters once: a count reaches 0 only once, and only goes down
         name = zero.pop()
-        if name not in alive:
-            continue
         alive.discard(name)
         for t in graph.referents(name):
             counts[t] -= 1

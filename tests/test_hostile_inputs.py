@@ -1,0 +1,1004 @@
+"""Hostile inputs to every public name of explained.python, explained.position and explained.multimodal.
+
+For each public function or class, ``SPECS`` holds one cheap valid call. From it:
+
+* ``test_valid_call`` runs it (and, where given, a hypothesis strategy of valid inputs with a
+  property of the result);
+* ``test_hostile_argument`` replaces one argument at a time with a hostile value (wrong type,
+  NaN/inf, empty or oddly shaped arrays, wrong dtype, negative sizes, ...).
+
+Every call goes through :func:`call`: it passes copies-to-compare of the arguments and checks that
+the call either returns, or raises ValueError/TypeError with a message from the package's own code;
+that no other exception escapes; that no NaN comes out of finite input; and that the caller's
+arrays, lists and dicts are unchanged afterwards. ``test_every_public_name_is_covered`` keeps the
+table honest: a new public name without an entry fails it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import dataclasses
+import importlib
+import inspect
+import math
+import pkgutil
+from collections.abc import Callable, Iterator
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import explained
+
+PACKAGE_DIR = Path(explained.__file__).resolve().parent
+SUBPACKAGES = ["python", "position", "multimodal"]
+FAST = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+# -- the public surface ------------------------------------------------------------------------
+
+
+def public_names() -> set[str]:
+    """``module.name`` of every public name: a module's ``__all__``, else its public defs."""
+    names: set[str] = set()
+    for sub in SUBPACKAGES:
+        package = importlib.import_module(f"explained.{sub}")
+        for info in pkgutil.iter_modules(package.__path__):
+            if info.name.startswith("_"):
+                continue
+            module = importlib.import_module(f"explained.{sub}.{info.name}")
+            exported = getattr(module, "__all__", None)
+            if exported is None:
+                exported = [
+                    n
+                    for n, obj in vars(module).items()
+                    if not n.startswith("_")
+                    and (inspect.isfunction(obj) or inspect.isclass(obj))
+                    and obj.__module__ == module.__name__
+                ]
+            names |= {f"{module.__name__}.{n}" for n in exported}
+        names |= {f"{package.__name__}.{n}" for n in getattr(package, "__all__", [])}
+    return names
+
+
+def resolve(qualname: str) -> Any:
+    module, _, name = qualname.rpartition(".")
+    return getattr(importlib.import_module(module), name)
+
+
+# -- one guarded call ----------------------------------------------------------------------------
+
+
+def snapshot(value: Any) -> Any:
+    """A deep copy to compare with later; None for what cannot be copied (iterators, modules)."""
+    if (
+        isinstance(value, (Iterator, np.random.Generator))
+        or inspect.isgenerator(value)
+        or callable(value)
+    ):
+        return None  # consuming an iterator or advancing a Generator is what they are for
+    try:
+        return copy.deepcopy(value)
+    except Exception:  # noqa: BLE001 - an uncopyable argument is simply not compared
+        return None
+
+
+def same(a: Any, b: Any, depth: int = 0) -> bool:
+    if depth > 20:
+        return True
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return (
+            isinstance(a, np.ndarray)
+            and isinstance(b, np.ndarray)
+            and a.shape == b.shape
+            and a.dtype == b.dtype
+            and bool(np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"))
+        )
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same(a[k], b[k], depth + 1) for k in a)
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return (
+            type(a) is type(b)
+            and len(a) == len(b)
+            and all(same(x, y, depth + 1) for x, y in zip(a, b))
+        )
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    if hasattr(a, "__dict__") and type(a) is type(b) and not isinstance(a, type):
+        return same(vars(a), vars(b), depth + 1)
+    if type(a).__eq__ is object.__eq__:
+        return type(a) is type(b)  # compared by identity only: a copy is never "equal"
+    try:
+        return bool(a == b)
+    except Exception:  # noqa: BLE001 - an ambiguous comparison counts as unchanged
+        return True
+
+
+def finite(value: Any, depth: int = 0) -> bool:
+    """No NaN anywhere in ``value`` (inf is allowed: it may be the honest answer)."""
+    if depth > 6:
+        return True
+    if isinstance(value, np.ndarray):
+        return value.dtype.kind not in "fc" or not bool(np.isnan(value).any())
+    if isinstance(value, (float, np.floating, complex)):
+        return not np.isnan(value)
+    if isinstance(value, dict):
+        return all(finite(v, depth + 1) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return all(finite(v, depth + 1) for v in value[:1000])
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return all(finite(getattr(value, f.name), depth + 1) for f in dataclasses.fields(value))
+    return True
+
+
+def all_finite_input(values: Any, depth: int = 0) -> bool:
+    if depth > 6:
+        return True
+    if isinstance(values, np.ndarray):
+        return values.dtype.kind not in "fc" or bool(np.isfinite(values).all())
+    if isinstance(values, (float, complex, np.floating)):
+        return bool(np.isfinite(values))
+    if isinstance(values, dict):
+        return all(all_finite_input(v, depth + 1) for v in values.values())
+    if isinstance(values, (list, tuple)):
+        return all(all_finite_input(v, depth + 1) for v in values)
+    return True
+
+
+def drain(result: Any) -> Any:
+    """Run a lazy result (an iterator) far enough that its errors show up."""
+    if isinstance(result, Iterator) and not isinstance(result, (str, bytes)):
+        return list(islice(result, 200))
+    return result
+
+
+@contextlib.contextmanager
+def memory_cap(extra: int = 2 << 30) -> Iterator[None]:
+    """Cap the address space at its current size + ``extra`` bytes (Linux), so that a runaway
+    allocation raises MemoryError in the call instead of getting the test run killed."""
+    try:
+        import resource
+
+        status = Path("/proc/self/status").read_text()
+        current = int(status.split("VmSize:")[1].split()[0]) * 1024
+        old = resource.getrlimit(resource.RLIMIT_AS)
+        resource.setrlimit(resource.RLIMIT_AS, (current + extra, old[1]))
+    except (ImportError, OSError, ValueError, IndexError):
+        yield
+        return
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, old)
+
+
+def call(
+    fn: Callable[..., Any], args: tuple, kwargs: dict, *, mutates: tuple[str, ...] = ()
+) -> Any:
+    """Call ``fn``; return its result or the ValueError/TypeError it raised; fail on anything else."""
+    before = (
+        [None if str(i) in mutates else snapshot(a) for i, a in enumerate(args)],
+        {k: None if k in mutates else snapshot(v) for k, v in kwargs.items()},
+    )
+    finite_in = all_finite_input(list(args)) and all_finite_input(kwargs)
+    try:
+        with memory_cap():
+            result = drain(fn(*args, **kwargs))
+    except (ValueError, TypeError) as exc:
+        message = str(exc)
+        assert len(message) >= 10, f"{fn.__qualname__}: unhelpful message {message!r}"
+        result = exc
+    except Exception as exc:
+        raise AssertionError(
+            f"{fn.__qualname__}{args!r:.200}{kwargs!r:.200} raised {type(exc).__name__}: {exc}"
+        ) from exc
+    finally:
+        plt = __import__("sys").modules.get("matplotlib.pyplot")
+        if plt is not None:
+            plt.close("all")
+    for old, new in zip(before[0], args):
+        if old is not None:
+            assert same(old, new), f"{fn.__qualname__} mutated an argument: {old!r:.200}"
+    for key, old in before[1].items():
+        if old is not None:
+            assert same(old, kwargs[key]), f"{fn.__qualname__} mutated {key}="
+    if not isinstance(result, Exception) and finite_in:
+        assert finite(result), f"{fn.__qualname__} returned NaN for finite input"
+    return result
+
+
+# -- hostile values ----------------------------------------------------------------------------
+
+NAN, INF = float("nan"), float("inf")
+HOSTILE: list[tuple[str, Any]] = [
+    ("None", None),
+    ("str", "abc"),
+    ("bytes", b"xy"),
+    ("object", object()),
+    ("empty list", []),
+    ("empty dict", {}),
+    ("complex", 1j),
+    ("bool", True),
+    ("negative", -1),
+    ("zero", 0),
+    ("float", 1.5),
+    ("negative float", -2.5),
+    ("nan", NAN),
+    ("inf", INF),
+    ("-inf", -INF),
+    ("huge int", 10**30),
+    ("huge float", 1e300),
+    ("numpy int", np.int64(3)),
+    ("empty array", np.array([])),
+    ("nan array", np.array([NAN, 1.0])),
+    ("inf matrix", np.array([[INF, 0.0], [0.0, 1.0]])),
+    ("0x4 array", np.zeros((0, 4))),
+    ("4-D array", np.zeros((2, 3, 4, 6))),
+    ("str array", np.array(["a", "b"])),
+    ("complex array", np.array([1 + 1j, 2.0])),
+    ("float16 array", np.ones((3, 4), np.float16)),
+    ("int8 array", np.ones((2, 4), np.int8)),
+    ("object array", np.array([1, None], dtype=object)),
+    ("mixed list", [1, "a"]),
+    ("ragged list", [[1, 2], [3]]),
+    ("nested nan", [[NAN, 1.0]]),
+]
+
+# Sizes this large make some functions loop for ever (they are O(n) by design); those specs
+# say so with ``huge=False`` and get every other hostile value.
+HUGE = {"huge int"}
+
+
+@dataclasses.dataclass
+class Spec:
+    """How to call one public name cheaply and validly; ``setup`` returns (fn, args, kwargs)."""
+
+    setup: Callable[[], tuple[Callable[..., Any], tuple, dict]]
+    huge: bool = True  # may a size argument be 10**30?
+    fixed: tuple[str, ...] = ()  # arguments not to replace (objects built by the package itself)
+    mutates: tuple[str, ...] = ()  # arguments the function documents that it changes in place
+    note: str = ""
+
+
+def spec(
+    fn: Callable[..., Any] | str,
+    *args: Any,
+    huge: bool = True,
+    fixed: tuple[str, ...] = (),
+    **kwargs: Any,
+) -> Spec:
+    def setup() -> tuple[Callable[..., Any], tuple, dict]:
+        target = resolve(fn) if isinstance(fn, str) else fn
+        return target, copy.deepcopy(args), copy.deepcopy(kwargs)
+
+    return Spec(setup, huge=huge, fixed=fixed)
+
+
+def record(note: str) -> Spec:
+    """A plain data record (a dataclass/NamedTuple returned by the package): nothing to validate."""
+    return Spec(lambda: (lambda: None, (), {}), note=note)
+
+
+def no_input(fn: str) -> Spec:
+    return Spec(lambda: (resolve(fn), (), {}), note="takes no arguments")
+
+
+def method(
+    factory: Callable[[], Any],
+    name: str,
+    *args: Any,
+    huge: bool = True,
+    fixed: tuple[str, ...] = (),
+    **kwargs: Any,
+) -> Spec:
+    def setup() -> tuple[Callable[..., Any], tuple, dict]:
+        return getattr(factory(), name), copy.deepcopy(args), copy.deepcopy(kwargs)
+
+    return Spec(setup, huge=huge, fixed=fixed)
+
+
+# Shared small objects of the multimodal package, built once.
+_cache: dict[str, Any] = {}
+
+
+def mm(name: str) -> Any:
+    from explained.multimodal import Captioner, DualEncoder, MatchingHead, make_dataset, train
+
+    if name not in _cache:
+        if name == "data":
+            _cache[name] = make_dataset(16, noise=0.25, seed=0)
+        elif name == "encoder":
+            model = DualEncoder(embed_dim=8, hidden=16, seed=0)
+            train(model, make_dataset(64, seed=0), epochs=1, batch_size=16)
+            _cache[name] = model
+        elif name == "head":
+            _cache[name] = MatchingHead(mm("encoder")).fit(mm("data"), epochs=3)
+        elif name == "captioner":
+            _cache[name] = Captioner(mm("encoder")).fit(mm("data"), epochs=3)
+    return copy.deepcopy(_cache[name])
+
+
+def _rng() -> np.random.Generator:
+    return np.random.default_rng(0)
+
+
+def _graph() -> Any:
+    from explained.python.toy_gc import ObjectGraph
+
+    return ObjectGraph({"a": ["b"], "b": ["a"], "c": []}, external={"c": 1})
+
+
+def _model() -> Any:
+    from explained.position import PositionModel
+
+    return PositionModel(dim=4, train_length=8)
+
+
+def _data() -> Any:
+    return mm("data")
+
+
+def _gen(x: float) -> Iterator[float]:
+    yield x
+
+
+R = np.random.default_rng(0)
+Q4 = R.normal(size=(3, 4))
+UNIT = Q4 / np.linalg.norm(Q4, axis=1, keepdims=True)
+IMAGES = np.zeros((2, 3, 8, 8))
+
+P, S, M = "explained.python.", "explained.position.", "explained.multimodal."
+SPECS: dict[str, Spec] = {
+    # -- explained.python --------------------------------------------------------------------
+    P + "generators.Countdown": spec(P + "generators.Countdown", 3),
+    P + "generators.Summary": record("NamedTuple returned by running_average"),
+    P + "generators.countdown": spec(P + "generators.countdown", 3),
+    P + "generators.naturals": spec(P + "generators.naturals", 5),
+    P + "generators.take": spec(P + "generators.take", 2, [1, 2, 3]),
+    P + "generators.chunked": spec(P + "generators.chunked", [1, 2, 3], 2),
+    P + "generators.flatten": spec(P + "generators.flatten", [1, [2, (3,)]]),
+    P + "generators.moving_average": spec(P + "generators.moving_average", [1.0, 2.0, 4.0], 2),
+    P + "generators.running_average": Spec(
+        lambda: (
+            lambda *values: _drive(resolve(P + "generators.running_average"), values),
+            (1.0, 2.0),
+            {},
+        )
+    ),
+    P + "generators.primed": spec(P + "generators.primed", _gen),
+    P + "generators.tally": Spec(
+        lambda: (lambda *values: _drive(resolve(P + "generators.tally"), values), ("a", 1), {})
+    ),
+    P + "generators.summarise_groups": spec(P + "generators.summarise_groups", {"a": [1.0, 2.0]}),
+    P + "generators.lifecycle": no_input(P + "generators.lifecycle"),
+    P + "generators.trace_pipeline": spec(
+        P + "generators.trace_pipeline", 3, huge=False, lazy=True
+    ),
+    P + "generators.peak_memory": spec(P + "generators.peak_memory", lambda: [0] * 10),
+    P + "mutability.is_deeply_immutable": spec(P + "mutability.is_deeply_immutable", (1, [2])),
+    P + "mutability.shared_mutables": spec(P + "mutability.shared_mutables", [[1], 2], [[3]]),
+    P + "mutability.item_ops": spec(P + "mutability.item_ops", _gen),
+    P + "sequences.pointer_size": no_input(P + "sequences.pointer_size"),
+    P + "sequences.list_capacity": spec(P + "sequences.list_capacity", [1, 2, 3]),
+    P + "sequences.growth_steps": spec(P + "sequences.growth_steps", 20, huge=False),
+    P + "sequences.predicted_growth_steps": spec(
+        P + "sequences.predicted_growth_steps", 20, huge=False
+    ),
+    P + "sequences.resize_target": spec(P + "sequences.resize_target", 5, 4),
+    P + "sequences.growth_ratios": spec(P + "sequences.growth_ratios", [(1, 4), (5, 8)]),
+    P + "sequences.copies_during_growth": spec(
+        P + "sequences.copies_during_growth", [(1, 4), (5, 8)]
+    ),
+    P + "toy_gc.ObjectGraph": spec(
+        P + "toy_gc.ObjectGraph", {"a": ["b"], "b": []}, external={"a": 1}
+    ),
+    P + "toy_gc.GcResult": record("dataclass returned by collect"),
+    P + "toy_gc.RealOutcome": record("dataclass returned by observe_real_gc"),
+    P + "toy_gc.refcounts": Spec(lambda: (resolve(P + "toy_gc.refcounts"), (_graph(),), {})),
+    P + "toy_gc.gc_refs": Spec(lambda: (resolve(P + "toy_gc.gc_refs"), (_graph(),), {})),
+    P + "toy_gc.collect": Spec(lambda: (resolve(P + "toy_gc.collect"), (_graph(),), {})),
+    P + "toy_gc.refcount_survivors": Spec(
+        lambda: (resolve(P + "toy_gc.refcount_survivors"), (_graph(),), {})
+    ),
+    P + "toy_gc.observe_real_gc": Spec(
+        lambda: (resolve(P + "toy_gc.observe_real_gc"), (_graph(),), {})
+    ),
+    P + "figures.plot_pipeline_order": spec(P + "figures.plot_pipeline_order", 2, huge=False),
+    P + "figures.plot_peak_memory": spec(P + "figures.plot_peak_memory", (10, 100), huge=False),
+    P + "figures.plot_list_growth": spec(P + "figures.plot_list_growth", 20, 200, huge=False),
+    P + "figures.plot_gc_refs": Spec(
+        lambda: (
+            resolve(P + "figures.plot_gc_refs"),
+            (_graph(),),
+            {"positions": {"a": (0, 0), "b": (1, 0), "c": (0, 1)}},
+        )
+    ),
+    # -- explained.position --------------------------------------------------------------------
+    S + "LAYOUTS": record("tuple constant"),
+    S + "SCHEMES": record("tuple constant"),
+    S + "PositionModel": spec(
+        S + "PositionModel", dim=4, train_length=8, num_heads=2, shaw_clip=2, num_buckets=8, seed=0
+    ),
+    S + "PositionModel.parameters": method(_model, "parameters", "shaw"),
+    S + "PositionModel.extra_operations": method(_model, "extra_operations", "rope", 5),
+    S + "PositionModel.logits": method(_model, "logits", "t5", Q4, [0, 1, 2]),
+    S + "comparison_table": Spec(
+        lambda: (resolve(S + "comparison_table"), (_model(),), {"seq_len": 3, "shift": 2}),
+        fixed=("0",),
+    ),
+    S + "absolute_score_terms": spec(S + "absolute_score_terms", Q4, Q4, np.eye(4), np.eye(4)),
+    S + "sinusoidal_encoding": spec(S + "sinusoidal_encoding", 3, 4, base=100.0),
+    S + "sinusoidal_shift_matrix": spec(S + "sinusoidal_shift_matrix", 2, 4, base=100.0),
+    S + "elu_feature_map": spec(S + "elu_feature_map", Q4),
+    S + "softmax_attention": spec(
+        S + "softmax_attention", Q4, Q4, Q4, bias=np.zeros((3, 3)), causal=True
+    ),
+    S + "rope_linear_attention": spec(
+        S + "rope_linear_attention", Q4, Q4, Q4, causal=True, base=100.0
+    ),
+    S + "rope_linear_attention_naive": spec(
+        S + "rope_linear_attention_naive", Q4, Q4, Q4, causal=True, base=100.0
+    ),
+    S + "alibi_bias": spec(S + "alibi_bias", 4, 3),
+    S + "alibi_slopes": spec(S + "alibi_slopes", 6),
+    S + "deberta_relative_index": spec(S + "deberta_relative_index", 3, 4, 2),
+    S + "deberta_score_terms": spec(
+        S + "deberta_score_terms", Q4, Q4, np.ones((4, 4)), np.ones((4, 4)), 2
+    ),
+    S + "shaw_attention_logits": spec(S + "shaw_attention_logits", Q4, Q4, np.ones((5, 4)), 2),
+    S + "shaw_relative_indices": spec(S + "shaw_relative_indices", 3, 4, 2),
+    S + "t5_bias_matrix": spec(
+        S + "t5_bias_matrix", 2, 3, np.arange(8.0), bidirectional=True, max_distance=16
+    ),
+    S + "t5_relative_position_bucket": spec(
+        S + "t5_relative_position_bucket",
+        [-3, 0, 5],
+        bidirectional=False,
+        num_buckets=8,
+        max_distance=16,
+    ),
+    S + "transformer_xl_score_terms": spec(
+        S + "transformer_xl_score_terms",
+        Q4,
+        np.eye(4),
+        np.eye(4),
+        np.eye(4),
+        np.ones(4),
+        np.ones(4),
+        base=100.0,
+    ),
+    S + "apply_rope": spec(
+        S + "apply_rope", Q4, [0, 1, 2], base=100.0, layout="half", inv_freq=None
+    ),
+    S + "interleaved_to_half_permutation": spec(S + "interleaved_to_half_permutation", 4),
+    S + "relative_decay_bound": spec(S + "relative_decay_bound", [0, 3], 4, 100.0),
+    S + "rope_frequencies": spec(S + "rope_frequencies", 4, 100.0),
+    S + "rope_rotation_matrix": spec(S + "rope_rotation_matrix", 2, 4, 100.0),
+    S + "rope_score": spec(S + "rope_score", Q4[0], Q4[1], 3, 1, base=100.0, layout="half"),
+    S + "rotate_half": spec(S + "rotate_half", Q4),
+    S + "interpolate_positions": spec(S + "interpolate_positions", [0, 1, 4], 2.0),
+    S + "ntk_aware_base": spec(S + "ntk_aware_base", 100.0, 8, 2.0),
+    S + "ntk_aware_frequencies": spec(S + "ntk_aware_frequencies", 8, 100.0, 2.0),
+    S + "position_interpolation_frequencies": spec(
+        S + "position_interpolation_frequencies", 4, 100.0, 2.0
+    ),
+    S + "wavelengths": spec(S + "wavelengths", [1.0, 0.5]),
+    S + "yarn_attention_factor": spec(S + "yarn_attention_factor", 4.0),
+    S + "yarn_frequencies": spec(S + "yarn_frequencies", 8, 100.0, 4.0, 64, alpha=1.0, beta=8.0),
+    S + "yarn_ramp": spec(S + "yarn_ramp", [0.5, 2.0, 40.0], 1.0, 32.0),
+    S + "figures.plot_alibi_bias": spec(S + "figures.plot_alibi_bias", 2, 4, huge=False),
+    S + "figures.plot_context_extension": spec(
+        S + "figures.plot_context_extension", 8, 2.0, 64, 100.0, huge=False
+    ),
+    S + "figures.plot_long_term_decay": spec(
+        S + "figures.plot_long_term_decay", 8, 10, 100.0, huge=False
+    ),
+    S + "figures.plot_relative_scores": spec(
+        S + "figures.plot_relative_scores", 4, 4, 0, huge=False
+    ),
+    S + "figures.plot_sinusoidal_heatmap": spec(
+        S + "figures.plot_sinusoidal_heatmap", 4, 4, huge=False
+    ),
+    S + "figures.plot_t5_buckets": spec(S + "figures.plot_t5_buckets", 8, 16),
+    # -- explained.multimodal ------------------------------------------------------------------
+    M + "clip_loss": spec(M + "clip_loss", UNIT, UNIT[::-1], 10.0),
+    M + "clip_loss_grad": spec(M + "clip_loss_grad", UNIT, UNIT[::-1], 10.0),
+    M + "siglip_loss": spec(M + "siglip_loss", UNIT, UNIT[::-1], 10.0, -10.0),
+    M + "siglip_loss_grad": spec(M + "siglip_loss_grad", UNIT, UNIT[::-1], 10.0, -10.0),
+    M + "siglip_loss_chunked": spec(M + "siglip_loss_chunked", UNIT, UNIT[::-1], 10.0, -10.0, 3),
+    M + "siglip_chunk_schedule": spec(M + "siglip_chunk_schedule", 3, huge=False),
+    M + "CLASS_NAMES": record("tuple constant"),
+    M + "COLOURS": record("dict constant"),
+    M + "SHAPES": record("tuple constant"),
+    M + "TEMPLATES": record("tuple constant"),
+    M + "VOCABULARY": record("tuple constant"),
+    M + "MAX_LOGIT_SCALE": record("float constant"),
+    M + "data.IMAGE_SIZE": record("int constant"),
+    M + "ImageTextData": spec(
+        M + "ImageTextData",
+        IMAGES,
+        ("a red ring", "a blue cross"),
+        np.array([1, 10]),
+        np.array([1, 10]),
+    ),
+    M + "ImageTextData.subset": method(_data, "subset", np.array([0, 2])),
+    M + "ImageTextData.with_captions": method(
+        _data, "with_captions", ["a red ring"] * 16, np.ones(16, dtype=int)
+    ),
+    M + "ImageTextData.concat": Spec(lambda: (_data().concat, (_data(),), {}), fixed=("0",)),
+    M + "make_dataset": spec(
+        M + "make_dataset",
+        3,
+        noise=0.5,
+        classes=[0, 1],
+        templates=("a {}",),
+        pixel_noise=0.1,
+        seed=0,
+    ),
+    M + "render_image": Spec(
+        lambda: (
+            resolve(M + "render_image"),
+            ("red", "ring"),
+            {"shift": (0, 2), "noise": 0.1, "rng": _rng()},
+        )
+    ),
+    M + "tokenize": spec(M + "tokenize", "a red ring."),
+    M + "bag_of_words": spec(M + "bag_of_words", ["a red ring", "a"]),
+    M + "DualEncoder": spec(M + "DualEncoder", 4, 8, loss="siglip", seed=0),
+    M + "DualEncoder.encode_images": method(lambda: mm("encoder"), "encode_images", IMAGES),
+    M + "DualEncoder.encode_texts": method(lambda: mm("encoder"), "encode_texts", ["a red ring"]),
+    M + "DualEncoder.image_hidden": method(lambda: mm("encoder"), "image_hidden", IMAGES),
+    M + "DualEncoder.loss_and_grads": method(
+        lambda: mm("encoder"), "loss_and_grads", IMAGES, ["a red ring", "a blue cross"]
+    ),
+    M + "TrainingHistory": record("dataclass returned by train"),
+    M + "train": Spec(
+        lambda: (
+            resolve(M + "train"),
+            (mm("encoder"), _data()),
+            {
+                "epochs": 1,
+                "batch_size": 8,
+                "lr": 0.01,
+                "seed": 0,
+                "learn_temperature": False,
+                "steps": 2,
+            },
+        ),
+        fixed=("0",),
+        huge=False,
+        mutates=("0",),
+        note="",
+    ),
+    M + "class_text_embeddings": Spec(
+        lambda: (resolve(M + "class_text_embeddings"), (mm("encoder"), [0, 5], ("a {}",)), {}),
+        fixed=("0",),
+    ),
+    M + "zero_shot_predict": Spec(
+        lambda: (resolve(M + "zero_shot_predict"), (mm("encoder"), IMAGES, [0, 5], ("a {}",)), {}),
+        fixed=("0",),
+    ),
+    M + "zero_shot_accuracy": Spec(
+        lambda: (
+            resolve(M + "zero_shot_accuracy"),
+            (mm("encoder"), _data(), [0, 5], ("a {}",)),
+            {},
+        ),
+        fixed=("0", "1"),
+    ),
+    M + "recall_at_k": spec(M + "recall_at_k", np.eye(3), 2),
+    M + "linear_probe_accuracy": spec(
+        M + "linear_probe_accuracy",
+        UNIT,
+        np.array([0, 1, 1]),
+        UNIT,
+        np.array([0, 1, 0]),
+        l2=1e-3,
+        steps=5,
+        lr=0.5,
+        huge=False,
+    ),
+    M + "MatchingHead": Spec(
+        lambda: (resolve(M + "MatchingHead"), (mm("encoder"),), {}), fixed=("0",)
+    ),
+    M + "MatchingHead.fit": Spec(
+        lambda: (
+            mm("head").fit,
+            (_data(),),
+            {"hard_negatives": True, "epochs": 2, "lr": 0.5, "seed": 0},
+        ),
+        fixed=("0",),
+        huge=False,
+    ),
+    M + "MatchingHead.predict_proba": method(
+        lambda: mm("head"), "predict_proba", IMAGES, ["a red ring", "a"]
+    ),
+    M + "Captioner": Spec(lambda: (resolve(M + "Captioner"), (mm("encoder"),), {}), fixed=("0",)),
+    M + "Captioner.fit": Spec(
+        lambda: (mm("captioner").fit, (_data(),), {"epochs": 2, "lr": 0.05}),
+        fixed=("0",),
+        huge=False,
+    ),
+    M + "Captioner.generate": method(
+        lambda: mm("captioner"),
+        "generate",
+        IMAGES,
+        method="beam",
+        top_p=0.9,
+        beam_width=2,
+        seed=0,
+        huge=False,
+    ),
+    M + "caption_class": spec(M + "caption_class", "a photo of a blue ring"),
+    M + "sample_hard_negatives": Spec(
+        lambda: (resolve(M + "sample_hard_negatives"), (np.eye(3), _rng(), 10.0), {})
+    ),
+    M + "CapFiltResult": record("dataclass returned by capfilt"),
+    M + "capfilt": Spec(
+        lambda: (
+            resolve(M + "capfilt"),
+            (_data(), mm("captioner"), mm("head")),
+            {"method": "greedy", "threshold": 0.5, "seed": 0},
+        ),
+        fixed=("0", "1", "2"),
+    ),
+    M + "experiments.batch_size_study": Spec(
+        lambda: (
+            resolve(M + "experiments.batch_size_study"),
+            ((4, 8),),
+            {"steps": 2, "seeds": (0,)},
+        ),
+        huge=False,
+    ),
+    M + "experiments.capfilt_experiment": Spec(
+        lambda: (
+            resolve(M + "experiments.capfilt_experiment"),
+            (0.5,),
+            {"n_web": 64, "n_human": 64, "steps": 2, "seed": 0},
+        ),
+        huge=False,
+    ),
+    M + "figures.plot_clip_similarity": no_input(M + "figures.plot_clip_similarity"),
+    M + "figures.plot_clip_training": no_input(M + "figures.plot_clip_training"),
+    M + "figures.plot_clip_loss_vs_scale": no_input(M + "figures.plot_clip_loss_vs_scale"),
+    M + "figures.plot_siglip_bias_start": no_input(M + "figures.plot_siglip_bias_start"),
+    M + "figures.plot_siglip_chunks": spec(M + "figures.plot_siglip_chunks", 3, huge=False),
+    M + "figures.plot_siglip_batch_size": no_input(M + "figures.plot_siglip_batch_size"),
+    M + "figures.plot_blip_itm_scores": no_input(M + "figures.plot_blip_itm_scores"),
+    M + "figures.plot_blip_capfilt": no_input(M + "figures.plot_blip_capfilt"),
+}
+
+
+def _drive(genfunc: Callable[[], Any], values: tuple) -> list[Any]:
+    """Prime a coroutine-style generator, send it ``values``, close it; return what it yielded."""
+    gen = genfunc()
+    out = [next(gen)]
+    try:
+        out += [gen.send(v) for v in values]
+    except StopIteration as stop:  # running_average ends when it is sent None
+        out.append(stop.value)
+    gen.close()
+    return out
+
+
+# Figures and experiments that train models are slow; they are covered by the docs build and by
+# their own tests, and take no arguments a caller could get wrong.
+SLOW_NO_INPUT = {n for n in SPECS if n.startswith(M + "figures.plot_") and "chunks" not in n}
+
+
+def _identity(obj: Any) -> Any:
+    # pytest --doctest-modules may import a module a second time, so compare names, not ids.
+    return (
+        (getattr(obj, "__module__", None), getattr(obj, "__qualname__", None))
+        if (inspect.isfunction(obj) or inspect.isclass(obj))
+        else ("constant", repr(obj))
+    )
+
+
+def covered(name: str) -> bool:
+    """A spec exists for ``name`` or for the same object under another public name."""
+    if name in SPECS:
+        return True
+    target = _identity(resolve(name))
+    for key in SPECS:
+        try:
+            if _identity(resolve(key)) == target:
+                return True
+        except (AttributeError, ImportError, ValueError):
+            continue  # a Class.method key
+    return False
+
+
+def test_every_public_name_is_covered() -> None:
+    missing = sorted(n for n in public_names() if not covered(n))
+    assert not missing, f"public names without a hostile-input spec: {missing}"
+
+
+def test_every_spec_names_something_real() -> None:
+    for key in SPECS:
+        module, _, attr = key.rpartition(".")
+        try:
+            resolve(key)
+        except (AttributeError, ImportError, ValueError):
+            owner = resolve(module)  # Class.method
+            assert inspect.isclass(owner) and callable(getattr(owner, attr)), key
+
+
+INPUT_SPECS = [n for n, s in SPECS.items() if not s.note]
+
+
+@pytest.mark.parametrize("name", [n for n, s in SPECS.items() if n not in SLOW_NO_INPUT])
+def test_valid_call(name: str) -> None:
+    fn, args, kwargs = SPECS[name].setup()
+    result = call(fn, args, kwargs, mutates=SPECS[name].mutates)
+    assert not isinstance(result, Exception), f"{name}: the valid call raised {result!r}"
+
+
+def _argument_slots(fn: Callable[..., Any], args: tuple, kwargs: dict) -> list[str]:
+    return [str(i) for i in range(len(args))] + list(kwargs)
+
+
+@pytest.mark.parametrize("name", INPUT_SPECS)
+def test_hostile_argument(name: str) -> None:
+    s = SPECS[name]
+    fn, args, kwargs = s.setup()
+    failures: list[str] = []
+    for slot in _argument_slots(fn, args, kwargs):
+        if slot in s.fixed:
+            continue
+        for label, value in HOSTILE:
+            if label in HUGE and not s.huge:
+                continue
+            fn, args, kwargs = s.setup()
+            if slot.isdigit():
+                args = args[: int(slot)] + (copy.deepcopy(value),) + args[int(slot) + 1 :]
+            else:
+                kwargs[slot] = copy.deepcopy(value)
+            try:
+                call(fn, args, kwargs, mutates=s.mutates)
+            except AssertionError as exc:
+                failures.append(f"argument {slot} = {label}: {str(exc).splitlines()[0]:.300}")
+    assert not failures, f"{name}:\n" + "\n".join(failures)
+
+
+# -- valid inputs: properties hypothesis can check ------------------------------------------------
+
+finite_floats = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
+
+
+@FAST
+@given(st.lists(finite_floats, max_size=30), st.integers(1, 6))
+def test_moving_average_is_the_mean_of_each_window(values: list[float], window: int) -> None:
+    from explained.python.generators import moving_average
+
+    got = call(moving_average, (values, window), {})
+    expected = [math.fsum(values[i : i + window]) / window for i in range(len(values) - window + 1)]
+    assert len(got) == len(expected)
+    scale = max((abs(v) for v in values), default=1.0)
+    assert all(abs(g - e) <= 1e-6 * scale for g, e in zip(got, expected))
+
+
+@FAST
+@given(st.lists(finite_floats, min_size=1, max_size=20))
+def test_running_average_matches_the_mean(values: list[float]) -> None:
+    from explained.python.generators import running_average
+
+    got = _drive(running_average, tuple(values))
+    assert got[-1] == pytest.approx(math.fsum(values) / len(values), rel=1e-9, abs=1e-6)
+
+
+@FAST
+@given(
+    st.integers(1, 6).map(lambda h: 2 * h),
+    st.integers(1, 5),
+    st.integers(0, 2**32 - 1),
+    st.sampled_from(["interleaved", "half"]),
+    st.sampled_from([np.float32, np.float64]),
+)
+def test_apply_rope_keeps_lengths_and_dtype(
+    dim: int, seq: int, seed: int, layout: str, dtype: type
+) -> None:
+    from explained.position import apply_rope
+
+    x = np.random.default_rng(seed).normal(scale=1e3, size=(seq, dim)).astype(dtype)
+    out = call(apply_rope, (x,), {"layout": layout})
+    assert out.dtype == x.dtype and out.shape == x.shape
+    tol = 1e-3 if dtype is np.float32 else 1e-9
+    assert np.allclose(np.linalg.norm(out, axis=-1), np.linalg.norm(x, axis=-1), rtol=tol)
+
+
+@FAST
+@given(
+    st.integers(1, 6),
+    st.integers(1, 6),
+    st.floats(1e-3, 1e3),
+    st.booleans(),
+    st.integers(0, 2**32 - 1),
+)
+def test_softmax_attention_averages_the_values(
+    n: int, d: int, spread: float, causal: bool, seed: int
+) -> None:
+    from explained.position import softmax_attention
+
+    rng = np.random.default_rng(seed)
+    q, k, v = (rng.normal(scale=spread, size=(n, d)) for _ in range(3))
+    out = call(softmax_attention, (q, k, v), {"causal": causal})
+    assert np.all(out >= v.min(axis=0) - 1e-9) and np.all(out <= v.max(axis=0) + 1e-9)
+
+
+@FAST
+@given(
+    st.integers(1, 8),
+    st.integers(1, 6),
+    st.floats(0.01, 100.0),
+    st.floats(-20.0, 20.0),
+    st.integers(0, 2**32 - 1),
+)
+def test_contrastive_losses_are_finite_and_non_negative(
+    n: int, d: int, scale: float, bias: float, seed: int
+) -> None:
+    from explained.multimodal import clip_loss, siglip_loss, siglip_loss_chunked
+
+    rng = np.random.default_rng(seed)
+    x, y = rng.normal(size=(2, n, d))
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    y /= np.linalg.norm(y, axis=1, keepdims=True)
+    assert call(clip_loss, (x, y, scale), {}) >= 0
+    full = call(siglip_loss, (x, y, scale, bias), {})
+    assert full >= 0
+    assert call(siglip_loss_chunked, (x, y, scale, bias, 1), {}) == pytest.approx(full)
+
+
+@FAST
+@given(st.lists(st.lists(st.integers(0, 4), max_size=3), min_size=1, max_size=5), st.integers(0, 2))
+def test_toy_collector_partitions_the_graph(targets: list[list[int]], n_external: int) -> None:
+    from explained.python.toy_gc import ObjectGraph, collect, refcount_survivors
+
+    names = [f"o{i}" for i in range(len(targets))]
+    refs = {name: [names[t % len(names)] for t in ts] for name, ts in zip(names, targets)}
+    graph = ObjectGraph(refs, external={names[0]: n_external})
+    result = call(collect, (graph,), {})
+    assert result.reachable | result.unreachable == set(names)
+    assert not result.reachable & result.unreachable
+    assert result.reachable <= call(refcount_survivors, (graph,), {})
+
+
+# -- one test per bug the hostile table found (all fixed in the package) ------------------------
+
+
+def test_moving_average_rejects_a_window_no_deque_can_hold() -> None:
+    from explained.python.generators import moving_average
+
+    with pytest.raises(ValueError, match="window must be at most"):
+        moving_average([1.0], 10**30)  # was OverflowError from deque(maxlen=...)
+
+
+def test_plot_gc_refs_checks_its_graph() -> None:
+    from explained.python.figures import plot_gc_refs
+
+    with pytest.raises(TypeError, match="ObjectGraph"):
+        plot_gc_refs("abc")  # was AttributeError: 'str' object has no attribute 'nodes'
+
+
+def test_plot_list_growth_checks_n_cost() -> None:
+    from explained.python.figures import plot_list_growth
+
+    with pytest.raises(ValueError, match="n_cost"):
+        plot_list_growth(20, 0)  # was a divide-by-zero warning, or IndexError for []
+
+
+def test_position_sizes_beyond_32_bits_are_value_errors() -> None:
+    from explained.position import alibi_slopes, deberta_relative_index, shaw_relative_indices
+
+    for fn, args in (
+        (shaw_relative_indices, (3, 4, 10**30)),
+        (deberta_relative_index, (3, 4, 10**30)),
+    ):
+        with pytest.raises(ValueError, match="at most"):
+            fn(*args)  # was OverflowError from numpy
+    with pytest.raises(ValueError, match="num_heads must be at most"):
+        alibi_slopes(2**20)  # was a MemoryError after building a list of 10**30 slopes
+
+
+def test_ntk_aware_base_overflow_is_a_value_error() -> None:
+    from explained.position import ntk_aware_base
+
+    with pytest.raises(ValueError, match="overflows"):
+        ntk_aware_base(100.0, 8, 1e300)  # was OverflowError: Numerical result out of range
+
+
+def test_plot_relative_scores_checks_sizes() -> None:
+    from explained.position.figures import plot_relative_scores
+
+    with pytest.raises(TypeError, match="seq_len"):
+        plot_relative_scores(float("inf"))  # was OverflowError in np.tile
+
+
+@pytest.mark.parametrize(
+    "fn, args",
+    [
+        ("clip_loss", (np.array([[1 + 1j, 0]]), np.array([[1.0, 0]]), 1.0)),
+        ("recall_at_k", (np.eye(2) * (1 + 1j), 1)),
+    ],
+)
+def test_complex_input_is_rejected_not_silently_truncated(fn: str, args: tuple) -> None:
+    import explained.multimodal as mm_pkg
+
+    with pytest.raises(TypeError, match="real"):
+        getattr(mm_pkg, fn)(*args)  # was a ComplexWarning (the imaginary part dropped)
+
+
+def test_dual_encoder_rejects_complex_images() -> None:
+    from explained.multimodal import DualEncoder
+
+    with pytest.raises(TypeError, match="real"):
+        DualEncoder(embed_dim=4, hidden=4).encode_images(np.zeros((1, 3, 8, 8), complex))
+
+
+def test_multimodal_validation_bugs() -> None:
+    from explained.multimodal import (
+        ImageTextData,
+        caption_class,
+        class_text_embeddings,
+        linear_probe_accuracy,
+        make_dataset,
+        render_image,
+        sample_hard_negatives,
+        siglip_loss_chunked,
+    )
+
+    data = make_dataset(4, seed=0)
+    with pytest.raises(TypeError, match="caption must be a str"):
+        caption_class(None)  # was AttributeError
+    with pytest.raises(TypeError, match="index"):
+        ImageTextData.subset(data, np.array([0.5]))  # was IndexError
+    with pytest.raises(TypeError, match="Generator"):
+        render_image("red", "ring", noise=0.1, rng=3)  # was AttributeError
+    with pytest.raises(TypeError, match="Generator"):
+        sample_hard_negatives(np.eye(3), 3)  # was AttributeError
+    with pytest.raises(ValueError, match="square"):
+        sample_hard_negatives(np.float64(1.0), np.random.default_rng(0))  # was IndexError
+    with pytest.raises(ValueError, match="scale"):
+        sample_hard_negatives(np.eye(3), np.random.default_rng(0), scale=float("inf"))  # NaN rows
+    with pytest.raises(TypeError, match="classes"):
+        make_dataset(3, classes=[0.5, float("nan")])  # was a RuntimeWarning on the cast
+    with pytest.raises(ValueError, match="n must be"):
+        make_dataset(10**30)  # was OverflowError
+    with pytest.raises(TypeError, match="templates"):
+        make_dataset(3, templates=b"xy")  # was AttributeError: 'int' has no attribute 'count'
+    with pytest.raises(ValueError, match="templates"):
+        class_text_embeddings(None, [0], templates=[1, "a"])  # was AttributeError
+    with pytest.raises(ValueError, match="n_devices"):
+        siglip_loss_chunked(np.eye(2), np.eye(2), 1.0, 0.0, 10**30)  # was MemoryError
+    x = np.eye(2)
+    with pytest.raises(ValueError, match="lr"):
+        linear_probe_accuracy(x, np.array([0, 1]), x, np.array([0, 1]), lr=float("inf"))
+
+
+def test_training_rejects_steps_that_would_never_end() -> None:
+    from explained.multimodal import Captioner, DualEncoder, MatchingHead, make_dataset, train
+    from explained.multimodal.experiments import batch_size_study, capfilt_experiment
+
+    model = DualEncoder(embed_dim=4, hidden=4)
+    data = make_dataset(8, seed=0)
+    with pytest.raises(ValueError, match="steps"):
+        batch_size_study((4,), steps=10**30)  # was int(steps) steps: it never returned
+    with pytest.raises(ValueError, match="steps"):
+        capfilt_experiment(steps=10**30)
+    with pytest.raises(ValueError, match="lr"):
+        train(model, data, batch_size=4, lr=float("inf"))
+    with pytest.raises(ValueError, match="lr"):
+        MatchingHead(model).fit(data, lr=float("nan"))
+    with pytest.raises(ValueError, match="beam_width"):
+        Captioner(model).generate(data.images[:1], method="beam", beam_width=10**30)  # ran for ever
+
+
+def test_capfilt_experiment_without_noise_reports_no_nan() -> None:
+    from explained.multimodal.experiments import _mean
+
+    assert _mean(np.zeros(0, dtype=bool)) is None  # was np.mean([]) = NaN, with a RuntimeWarning
