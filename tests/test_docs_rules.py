@@ -156,7 +156,8 @@ def test_malformed_myst_fails_and_names_the_line(tmp_path: Path) -> None:
     body = "正文。\n\n```{note}\n:nosuchoption: 1\n内容\n```\n\n见 {nosuchrole}`x`。\n"
     page, build = build_page(tmp_path, body)
     assert build.returncode != 0
-    assert reported(build.output, page, body_line(4)), build.output[-3000:]
+    # myst-parser 5 names the option's line; myst-parser 4 (Python 3.10) the directive's.
+    assert reported(build.output, page, body_line(4)) or reported(build.output, page, body_line(3))
     assert reported(build.output, page, body_line(8)), build.output[-3000:]
 
 
