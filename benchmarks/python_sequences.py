@@ -16,14 +16,18 @@ import timeit
 CASES = {
     "constant literal, 5 items": ("[1, 2, 3, 4, 5]", "(1, 2, 3, 4, 5)", ""),
     "built from variables, 3 items": (
-        "[a, b, c]", "(a, b, c)", "a, b, c = object(), object(), object()"
+        "[a, b, c]",
+        "(a, b, c)",
+        "a, b, c = object(), object(), object()",
     ),
     "converted from range(1000)": ("list(r)", "tuple(r)", "r = range(1000)"),
     "iterate 1000 items": ("for x in s: pass", "for x in s: pass", ""),
     "index s[500]": ("s[500]", "s[500]", ""),
 }
-SETUP = {"iterate 1000 items": ("s = list(range(1000))", "s = tuple(range(1000))"),
-         "index s[500]": ("s = list(range(1000))", "s = tuple(range(1000))")}
+SETUP = {
+    "iterate 1000 items": ("s = list(range(1000))", "s = tuple(range(1000))"),
+    "index s[500]": ("s = list(range(1000))", "s = tuple(range(1000))"),
+}
 
 
 def best(stmt: str, setup: str, repeat: int = 5) -> float:

@@ -25,9 +25,7 @@ class Build:
         return [line for line in self.output.splitlines() if "WARNING" in line or "ERROR" in line]
 
 
-def sphinx_build(
-    root: Path, outdir: Path, *extra: str, pythonpath: Path | None = None
-) -> Build:
+def sphinx_build(root: Path, outdir: Path, *extra: str, pythonpath: Path | None = None) -> Build:
     """Build ``root/docs`` with ``root/conf.py`` into ``outdir`` (clean), return what happened."""
     doctrees = outdir.parent / (outdir.name + "-doctrees")
     shutil.rmtree(outdir, ignore_errors=True)
@@ -36,9 +34,25 @@ def sphinx_build(
     if pythonpath is not None:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(pythonpath), env.get("PYTHONPATH")]))
     proc = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-c", str(root), *SPHINX_OPTS, *extra,
-         "-b", "html", "-d", str(doctrees), str(root / "docs"), str(outdir)],
-        capture_output=True, text=True, env=env, check=False,
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-c",
+            str(root),
+            *SPHINX_OPTS,
+            *extra,
+            "-b",
+            "html",
+            "-d",
+            str(doctrees),
+            str(root / "docs"),
+            str(outdir),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
     return Build(proc.returncode, proc.stdout + proc.stderr, outdir, doctrees)
 
@@ -51,15 +65,20 @@ def copy_site(dest: Path, *, pages: bool = True) -> Path:
     else:
         for part in ["_ext", "_static", "_templates"]:
             if (ROOT / "docs" / part).exists():
-                shutil.copytree(ROOT / "docs" / part, dest / "docs" / part, dirs_exist_ok=True,
-                                ignore=shutil.ignore_patterns("__pycache__"))
+                shutil.copytree(
+                    ROOT / "docs" / part,
+                    dest / "docs" / part,
+                    dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("__pycache__"),
+                )
     return dest
 
 
 def article_pages(docs: Path) -> list[Path]:
     """Every page that carries examples: those with at least one pycon fence."""
     return sorted(
-        p for p in docs.rglob("*.md")
+        p
+        for p in docs.rglob("*.md")
         if not any(part.startswith("_") for part in p.relative_to(docs).parts)
         and "```pycon" in p.read_text(encoding="utf-8")
     )

@@ -9,8 +9,6 @@ where it does.
 
 from __future__ import annotations
 
-import pytest
-
 import os
 import random
 import shutil
@@ -18,6 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from docs_build import copy_site
 
 # Whole-site check, the same on every Python: make test-matrix leaves it to the default one.

@@ -9,7 +9,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from docs_build import (
     ROOT,
     article_pages,
@@ -112,13 +111,16 @@ def test_gate_fails_on_an_altered_output_in_every_article(tmp_path: Path) -> Non
     build = sphinx_build(site, tmp_path / "html")
     assert build.returncode != 0
     for page, line in broken.items():
-        assert reported(build.output, page, line), f"{page}:{line} not reported\n{build.output[-4000:]}"
+        assert reported(build.output, page, line), (
+            f"{page}:{line} not reported\n{build.output[-4000:]}"
+        )
 
 
 def test_gate_fails_when_the_package_changes_behaviour(tmp_path: Path) -> None:
     src = tmp_path / "src"
-    shutil.copytree(ROOT / "src" / "explained", src / "explained",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        ROOT / "src" / "explained", src / "explained", ignore=shutil.ignore_patterns("__pycache__")
+    )
     module = src / "explained" / "python" / "generators.py"
     code = module.read_text(encoding="utf-8")
     assert "average = total / count" in code

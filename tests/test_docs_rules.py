@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 from docs_build import ROOT, assert_math_served_locally, copy_site, reported, sphinx_build
 
 HEADER = "(test-page)=\n# 测试页\n\n"
@@ -24,7 +23,7 @@ def build_page(tmp_path: Path, body: str, *extra: str):
 
 
 def test_a_passing_page_builds(tmp_path: Path) -> None:
-    page, build = build_page(tmp_path, "```pycon\n>>> 6 * 7\n42\n```\n")
+    _page, build = build_page(tmp_path, "```pycon\n>>> 6 * 7\n42\n```\n")
     assert build.returncode == 0, build.output
     assert "examples: 1 run on 1 pages" in build.output
 
@@ -45,7 +44,7 @@ def test_an_unexpected_exception_fails(tmp_path: Path) -> None:
 
 def test_examples_share_one_namespace_per_page(tmp_path: Path) -> None:
     body = "```pycon\n>>> total = 40\n```\n\n文字。\n\n```pycon\n>>> total + 2\n42\n```\n"
-    page, build = build_page(tmp_path, body)
+    _page, build = build_page(tmp_path, body)
     assert build.returncode == 0, build.output
 
 
@@ -57,14 +56,16 @@ def test_a_python_fence_that_would_not_run_is_an_error(tmp_path: Path) -> None:
 
 
 def test_norun_blocks_are_allowed_and_say_why(tmp_path: Path) -> None:
-    page, build = build_page(tmp_path, "```{norun} 这段代码永远不会结束\nwhile True:\n    pass\n```\n")
+    _page, build = build_page(
+        tmp_path, "```{norun} 这段代码永远不会结束\nwhile True:\n    pass\n```\n"
+    )
     assert build.returncode == 0, build.output
     html = (build.outdir / "index.html").read_text(encoding="utf-8")
     assert "这段代码永远不会结束" in html
 
 
 def test_skip_is_an_error(tmp_path: Path) -> None:
-    page, build = build_page(tmp_path, "```pycon\n>>> 1 + 1  # doctest: +SKIP\n3\n```\n")
+    _page, build = build_page(tmp_path, "```pycon\n>>> 1 + 1  # doctest: +SKIP\n3\n```\n")
     assert build.returncode != 0
     assert "+SKIP is not allowed" in build.output
 
@@ -82,14 +83,18 @@ def test_a_hanging_example_fails_instead_of_hanging(tmp_path: Path) -> None:
 
 def test_a_failing_figure_fails_the_build(tmp_path: Path) -> None:
     body = "```{eval-rst}\n.. plot::\n\n   raise RuntimeError('no data')\n```\n"
-    page, build = build_page(tmp_path, body)
+    _page, build = build_page(tmp_path, body)
     assert build.returncode != 0
     assert "no data" in build.output
 
 
 def test_figures_in_separate_blocks_get_separate_images(tmp_path: Path) -> None:
-    plot = "```{{eval-rst}}\n.. plot::\n\n   import matplotlib.pyplot as plt\n   plt.plot({})\n```\n\n"
-    page, build = build_page(tmp_path, plot.format("[0, 1]") + "文字。\n\n" + plot.format("[1, 0]"))
+    plot = (
+        "```{{eval-rst}}\n.. plot::\n\n   import matplotlib.pyplot as plt\n   plt.plot({})\n```\n\n"
+    )
+    _page, build = build_page(
+        tmp_path, plot.format("[0, 1]") + "文字。\n\n" + plot.format("[1, 0]")
+    )
     assert build.returncode == 0, build.output
     html = (build.outdir / "index.html").read_text(encoding="utf-8")
     images = re.findall(r'src="_images/([^"]+\.png)"', html)
@@ -99,7 +104,7 @@ def test_figures_in_separate_blocks_get_separate_images(tmp_path: Path) -> None:
 
 
 def test_a_broken_cross_reference_fails(tmp_path: Path) -> None:
-    page, build = build_page(tmp_path, "见 {doc}`missing-page`。\n")
+    _page, build = build_page(tmp_path, "见 {doc}`missing-page`。\n")
     assert build.returncode != 0
     assert "missing-page" in build.output
 
@@ -114,7 +119,9 @@ def test_the_article_template_passes_the_gate(tmp_path: Path) -> None:
     template = (ROOT / "docs" / "_templates" / "article.md").read_text(encoding="utf-8")
     site = copy_site(tmp_path, pages=False)
     (site / "docs" / "python").mkdir()
-    (site / "docs" / "python" / "generators.md").write_text("(generators)=\n# 生成器\n", encoding="utf-8")
+    (site / "docs" / "python" / "generators.md").write_text(
+        "(generators)=\n# 生成器\n", encoding="utf-8"
+    )
     (site / "docs" / "index.md").write_text(
         "(home)=\n# 首页\n\n```{toctree}\narticle\npython/generators\n```\n", encoding="utf-8"
     )
@@ -125,7 +132,9 @@ def test_the_article_template_passes_the_gate(tmp_path: Path) -> None:
 
 
 def test_a_heading_without_a_label_fails(tmp_path: Path) -> None:
-    page, build = build_page(tmp_path, "(page-ok)=\n## 有标签的标题\n\n## 没有标签的标题\n\n正文。\n")
+    page, build = build_page(
+        tmp_path, "(page-ok)=\n## 有标签的标题\n\n## 没有标签的标题\n\n正文。\n"
+    )
     assert build.returncode != 0
     flagged = [line for line in build.warnings() if "no stable anchor" in line]
     assert len(flagged) == 1 and "没有标签的标题" in flagged[0]
@@ -140,7 +149,7 @@ def test_figures_are_redrawn_when_only_their_code_changes(tmp_path: Path) -> Non
         f"   plt.plot([float(v) for v in open({str(data)!r}).read().split()])\n```\n"
     )
     data.write_text("0 1")
-    page, first = build_page(tmp_path, body)
+    _page, first = build_page(tmp_path, body)
     before = (first.outdir / "_images" / "index-1.png").read_bytes()
     data.write_text("1 0")
     second = sphinx_build(tmp_path, tmp_path / "html")  # same page file, same figure cache

@@ -17,13 +17,13 @@ Two more rules keep a page from looking tested without being tested:
 from __future__ import annotations
 
 import doctest
-import importlib
 import faulthandler
+import importlib
 import signal
 import threading
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -49,7 +49,7 @@ class NoRun(SphinxDirective):
     required_arguments = 1
     final_argument_whitespace = True
     has_content = True
-    option_spec = {"name": directives.unchanged}
+    option_spec: ClassVar = {"name": directives.unchanged}
 
     def run(self) -> list[nodes.Node]:
         code = "\n".join(self.content)
@@ -83,15 +83,17 @@ class _PageRunner(doctest.DocTestRunner):
             signal.setitimer(signal.ITIMER_REAL, 0)
             faulthandler.cancel_dump_traceback_later()
 
-    def report_success(self, out, test, example, got) -> None:  # noqa: ANN001
+    def report_success(self, out, test, example, got) -> None:
         self._disarm()
 
-    def report_failure(self, out, test, example, got) -> None:  # noqa: ANN001
+    def report_failure(self, out, test, example, got) -> None:
         self._disarm()
         diff = self._checker.output_difference(example, got, self.optionflags)
-        self.problems.append((self._where(test, example), f"example failed:\n{_show(example)}{diff}"))
+        self.problems.append(
+            (self._where(test, example), f"example failed:\n{_show(example)}{diff}")
+        )
 
-    def report_unexpected_exception(self, out, test, example, exc_info) -> None:  # noqa: ANN001
+    def report_unexpected_exception(self, out, test, example, exc_info) -> None:
         self._disarm()
         exc_type, exc, tb = exc_info
         # Drop the first frame: it is doctest's own exec(), not the reader's code.
@@ -179,8 +181,9 @@ def run_examples(app: Sphinx, doctree: nodes.document) -> None:
                 globs = page_globs
             test = parser.get_doctest(node.astext() + "\n", globs, docname, source, line)
             if not test.examples:
-                logger.warning("this pycon block has no >>> example to run", location=location,
-                               type="examples")
+                logger.warning(
+                    "this pycon block has no >>> example to run", location=location, type="examples"
+                )
                 continue
             skipped = [ex for ex in test.examples if ex.options.get(doctest.SKIP)]
             for ex in skipped:

@@ -27,7 +27,9 @@ def test_hard_negatives_never_pick_the_positive_and_prefer_similar():
     picks = np.array([sample_hard_negatives(s, np.random.default_rng(k)) for k in range(300)])
     assert (picks != np.arange(6)).all()
     s2 = np.array([[1.0, 0.8, -1.0], [0.8, 1.0, -1.0], [-1.0, 0.8, 1.0]])
-    picks = np.array([sample_hard_negatives(s2, np.random.default_rng(k), scale=5.0)[0] for k in range(300)])
+    picks = np.array(
+        [sample_hard_negatives(s2, np.random.default_rng(k), scale=5.0)[0] for k in range(300)]
+    )
     assert np.mean(picks == 1) > 0.95
     with pytest.raises(ValueError, match="square"):
         sample_hard_negatives(np.ones((2, 3)), rng)
@@ -54,9 +56,15 @@ def test_captioner_describes_images_and_decoding_modes(encoder):
     test = make_dataset(60, seed=3)
     beam = cap.generate(test.images, method="beam")
     assert np.mean([caption_class(c) == y for c, y in zip(beam, test.labels)]) > 0.7
-    assert cap.generate(test.images, method="nucleus", seed=1) == cap.generate(test.images, method="nucleus", seed=1)
+    assert cap.generate(test.images, method="nucleus", seed=1) == cap.generate(
+        test.images, method="nucleus", seed=1
+    )
     one = test.images[:1].repeat(30, axis=0)
-    assert len(set(cap.generate(one, method="nucleus"))) > len(set(cap.generate(one, method="beam"))) == 1
+    assert (
+        len(set(cap.generate(one, method="nucleus")))
+        > len(set(cap.generate(one, method="beam")))
+        == 1
+    )
     assert all(c for c in cap.generate(test.images, method="greedy"))
     with pytest.raises(ValueError, match="method"):
         cap.generate(test.images, method="topk")

@@ -21,7 +21,11 @@ def test_classes_are_colour_shape_products():
 
 
 def test_same_seed_same_data_and_different_seed_differs():
-    a, b, c = make_dataset(50, noise=0.2, seed=3), make_dataset(50, noise=0.2, seed=3), make_dataset(50, noise=0.2, seed=4)
+    a, b, c = (
+        make_dataset(50, noise=0.2, seed=3),
+        make_dataset(50, noise=0.2, seed=3),
+        make_dataset(50, noise=0.2, seed=4),
+    )
     assert np.array_equal(a.images, b.images) and a.captions == b.captions
     assert not np.array_equal(a.images, c.images)
 

@@ -2,17 +2,19 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import pytest
 
-from explained.multimodal import figures  # noqa: E402
-from explained.multimodal.experiments import batch_size_study, capfilt_experiment  # noqa: E402
+from explained.multimodal import figures
+from explained.multimodal.experiments import batch_size_study, capfilt_experiment
 
 
 @pytest.mark.parametrize("name", figures.__all__)
 def test_every_figure_draws(name):
     fig = getattr(figures, name)()
-    assert fig.axes and all(ax.has_data() or ax.images for ax in fig.axes if ax.get_label() != "<colorbar>")
+    assert fig.axes and all(
+        ax.has_data() or ax.images for ax in fig.axes if ax.get_label() != "<colorbar>"
+    )
     plt.close(fig)
 
 

@@ -24,8 +24,12 @@ def clip_reference(x, y, s):
     # Direct transcription of the CLIP paper's pseudo-code, with explicit loops.
     n = len(x)
     logits = s * x @ y.T
-    loss_i = sum(-logits[i, i] + math.log(sum(math.exp(logits[i, j]) for j in range(n))) for i in range(n))
-    loss_t = sum(-logits[j, j] + math.log(sum(math.exp(logits[i, j]) for i in range(n))) for j in range(n))
+    loss_i = sum(
+        -logits[i, i] + math.log(sum(math.exp(logits[i, j]) for j in range(n))) for i in range(n)
+    )
+    loss_t = sum(
+        -logits[j, j] + math.log(sum(math.exp(logits[i, j]) for i in range(n))) for j in range(n)
+    )
     return (loss_i / n + loss_t / n) / 2
 
 
@@ -56,7 +60,9 @@ def test_clip_matches_reference(seed, n, d, s):
 def test_siglip_matches_reference(seed, n, d, s, b):
     rng = np.random.default_rng(seed)
     x, y = unit_rows(rng, n, d), unit_rows(rng, n, d)
-    assert siglip_loss(x, y, s, b) == pytest.approx(siglip_reference(x, y, s, b), rel=1e-9, abs=1e-9)
+    assert siglip_loss(x, y, s, b) == pytest.approx(
+        siglip_reference(x, y, s, b), rel=1e-9, abs=1e-9
+    )
 
 
 @settings(max_examples=40, deadline=None)
@@ -97,12 +103,19 @@ def test_clip_grows_linearly_with_scale_when_wrong():
 
 
 @settings(max_examples=30, deadline=None)
-@given(seeds, st.sampled_from([(4, 1), (4, 2), (4, 4), (12, 3), (12, 6), (6, 6)]), st.floats(1, 30), st.floats(-12, 2))
+@given(
+    seeds,
+    st.sampled_from([(4, 1), (4, 2), (4, 4), (12, 3), (12, 6), (6, 6)]),
+    st.floats(1, 30),
+    st.floats(-12, 2),
+)
 def test_chunked_siglip_equals_full(seed, shape, s, b):
     n, devices = shape
     rng = np.random.default_rng(seed)
     x, y = unit_rows(rng, n, 5), unit_rows(rng, n, 5)
-    assert siglip_loss_chunked(x, y, s, b, devices) == pytest.approx(siglip_loss(x, y, s, b), rel=1e-12)
+    assert siglip_loss_chunked(x, y, s, b, devices) == pytest.approx(
+        siglip_loss(x, y, s, b), rel=1e-12
+    )
 
 
 @pytest.mark.parametrize("devices", [1, 2, 5])
@@ -132,7 +145,9 @@ def test_clip_gradients_match_finite_differences(seed):
     _, gx, gy, gs = clip_loss_grad(x, y, s)
     assert np.allclose(gx, numerical(lambda a: clip_loss(a, y, s), x), atol=1e-7)
     assert np.allclose(gy, numerical(lambda a: clip_loss(x, a, s), y), atol=1e-7)
-    assert gs == pytest.approx((clip_loss(x, y, s + 1e-6) - clip_loss(x, y, s - 1e-6)) / 2e-6, abs=1e-7)
+    assert gs == pytest.approx(
+        (clip_loss(x, y, s + 1e-6) - clip_loss(x, y, s - 1e-6)) / 2e-6, abs=1e-7
+    )
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -143,8 +158,12 @@ def test_siglip_gradients_match_finite_differences(seed):
     assert loss == pytest.approx(siglip_loss(x, y, s, b))
     assert np.allclose(gx, numerical(lambda a: siglip_loss(a, y, s, b), x), atol=1e-7)
     assert np.allclose(gy, numerical(lambda a: siglip_loss(x, a, s, b), y), atol=1e-7)
-    assert gs == pytest.approx((siglip_loss(x, y, s + 1e-6, b) - siglip_loss(x, y, s - 1e-6, b)) / 2e-6, abs=1e-6)
-    assert gb == pytest.approx((siglip_loss(x, y, s, b + 1e-6) - siglip_loss(x, y, s, b - 1e-6)) / 2e-6, abs=1e-6)
+    assert gs == pytest.approx(
+        (siglip_loss(x, y, s + 1e-6, b) - siglip_loss(x, y, s - 1e-6, b)) / 2e-6, abs=1e-6
+    )
+    assert gb == pytest.approx(
+        (siglip_loss(x, y, s, b + 1e-6) - siglip_loss(x, y, s, b - 1e-6)) / 2e-6, abs=1e-6
+    )
 
 
 def test_siglip_is_stable_for_huge_logits():
@@ -161,7 +180,10 @@ def test_inputs_are_not_mutated():
     assert np.array_equal(x, before)
 
 
-@pytest.mark.parametrize("fn, extra", [(clip_loss, ()), (siglip_loss, (0.0,)), (clip_loss_grad, ()), (siglip_loss_grad, (0.0,))])
+@pytest.mark.parametrize(
+    "fn, extra",
+    [(clip_loss, ()), (siglip_loss, (0.0,)), (clip_loss_grad, ()), (siglip_loss_grad, (0.0,))],
+)
 class TestValidation:
     def test_shape_mismatch(self, fn, extra):
         with pytest.raises(ValueError, match="same shape"):

@@ -41,7 +41,9 @@ def test_parameter_gradients_match_finite_differences(loss):
             flat[k] = original - eps
             down = loss_of(model, data.images, bow)
             flat[k] = original
-            assert grads[name].reshape(-1)[k] == pytest.approx((up - down) / (2 * eps), rel=1e-4, abs=1e-7), name
+            assert grads[name].reshape(-1)[k] == pytest.approx(
+                (up - down) / (2 * eps), rel=1e-4, abs=1e-7
+            ), name
 
 
 def test_initial_temperatures_follow_the_papers():

@@ -25,7 +25,6 @@ from explained.position import (
     transformer_xl_score_terms,
 )
 
-
 # -- reference implementations, transcribed --------------------------------------------------
 
 
@@ -81,8 +80,9 @@ def test_sinusoidal_formula():
 def test_sinusoidal_shift_is_linear_and_position_free(offset, dim):
     pe = sinusoidal_encoding(offset + 40, dim)
     m = sinusoidal_shift_matrix(offset, dim)
-    np.testing.assert_allclose(pe[offset:offset + 40] if offset else pe, (m @ pe[:40].T).T,
-                               atol=1e-9)
+    np.testing.assert_allclose(
+        pe[offset : offset + 40] if offset else pe, (m @ pe[:40].T).T, atol=1e-9
+    )
     np.testing.assert_allclose(m.T @ m, np.eye(dim), atol=1e-12)
 
 
@@ -169,7 +169,7 @@ def test_t5_matches_reference(bidirectional, num_buckets, max_distance):
     assert got.tolist() == want
 
 
-@given(st.lists(st.integers(-10**6, 10**6), min_size=1, max_size=50))
+@given(st.lists(st.integers(-(10**6), 10**6), min_size=1, max_size=50))
 @settings(max_examples=40, deadline=None)
 def test_t5_buckets_in_range_and_monotone(rels):
     rel = np.array(sorted(rels))
@@ -231,7 +231,12 @@ def test_alibi_bias_and_softmax_shift_invariance():
 def test_comparison_table():
     rows = {r["scheme"]: r for r in comparison_table()}
     assert [s for s, r in rows.items() if r["translation_invariant"]] == [
-        "shaw", "t5", "alibi", "rope", "nope"]
+        "shaw",
+        "t5",
+        "alibi",
+        "rope",
+        "nope",
+    ]
     assert [s for s, r in rows.items() if not r["beyond_training"]] == ["learned"]
     assert rows["learned"]["parameters"] == 64 * 16
     assert rows["t5"]["parameters"] == 32 * 8

@@ -82,16 +82,18 @@ def test_interpolated_positions_stay_in_trained_range():
         interpolate_positions([1, 2], 0.5)
 
 
-@given(st.integers(0, 2**32 - 1), st.integers(1, 12), st.sampled_from([2, 4, 8]),
-       st.booleans())
+@given(st.integers(0, 2**32 - 1), st.integers(1, 12), st.sampled_from([2, 4, 8]), st.booleans())
 @settings(max_examples=40, deadline=None)
 def test_linear_attention_fast_equals_naive(seed, n, dim, causal):
     rng = np.random.default_rng(seed)
     q, k = rng.normal(size=(2, n, dim))
     v = rng.normal(size=(n, 3))
-    np.testing.assert_allclose(rope_linear_attention(q, k, v, causal=causal),
-                               rope_linear_attention_naive(q, k, v, causal=causal), rtol=1e-9,
-                               atol=1e-9)
+    np.testing.assert_allclose(
+        rope_linear_attention(q, k, v, causal=causal),
+        rope_linear_attention_naive(q, k, v, causal=causal),
+        rtol=1e-9,
+        atol=1e-9,
+    )
 
 
 def test_linear_attention_uses_relative_positions_in_numerator():

@@ -55,7 +55,9 @@ def test_chunked_rejects_zero_size() -> None:
         g.chunked([1], 0)
 
 
-nested = st.recursive(st.integers() | st.text(max_size=3), lambda inner: st.lists(inner, max_size=4))
+nested = st.recursive(
+    st.integers() | st.text(max_size=3), lambda inner: st.lists(inner, max_size=4)
+)
 
 
 def _leaves(x):

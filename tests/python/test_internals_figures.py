@@ -2,11 +2,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import pytest
 
-from explained.python.figures import plot_gc_refs, plot_list_growth  # noqa: E402
-from explained.python.toy_gc import ObjectGraph  # noqa: E402
+from explained.python.figures import plot_gc_refs, plot_list_growth
+from explained.python.toy_gc import ObjectGraph
 
 
 def test_plot_list_growth_draws_two_panels():

@@ -68,8 +68,11 @@ def test_resize_target_examples_and_jump():
 
 @pytest.mark.parametrize(
     "bad, exc, msg",
-    [(-1, ValueError, "newsize must be >= 0, got -1"), (2.0, TypeError, "newsize must be an int"),
-     (True, TypeError, "got bool")],
+    [
+        (-1, ValueError, "newsize must be >= 0, got -1"),
+        (2.0, TypeError, "newsize must be an int"),
+        (True, TypeError, "got bool"),
+    ],
 )
 def test_resize_target_validates(bad, exc, msg):
     with pytest.raises(exc, match=msg):

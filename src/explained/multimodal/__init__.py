@@ -8,7 +8,14 @@ Everything is numpy: a synthetic world of coloured shapes with template captions
 (:mod:`~explained.multimodal.blip`). Figures live in :mod:`~explained.multimodal.figures`.
 """
 
-from .blip import Captioner, CapFiltResult, MatchingHead, capfilt, caption_class, sample_hard_negatives
+from .blip import (
+    CapFiltResult,
+    Captioner,
+    MatchingHead,
+    capfilt,
+    caption_class,
+    sample_hard_negatives,
+)
 from .data import (
     CLASS_NAMES,
     COLOURS,
@@ -39,12 +46,35 @@ from .losses import (
 from .model import MAX_LOGIT_SCALE, DualEncoder, TrainingHistory, train
 
 __all__ = [
-    "clip_loss", "clip_loss_grad", "siglip_loss", "siglip_loss_grad", "siglip_loss_chunked",
-    "siglip_chunk_schedule",
-    "CLASS_NAMES", "COLOURS", "SHAPES", "TEMPLATES", "VOCABULARY", "ImageTextData", "make_dataset",
-    "render_image", "tokenize", "bag_of_words",
-    "DualEncoder", "TrainingHistory", "train", "MAX_LOGIT_SCALE",
-    "class_text_embeddings", "zero_shot_predict", "zero_shot_accuracy", "recall_at_k",
+    "CLASS_NAMES",
+    "COLOURS",
+    "MAX_LOGIT_SCALE",
+    "SHAPES",
+    "TEMPLATES",
+    "VOCABULARY",
+    "CapFiltResult",
+    "Captioner",
+    "DualEncoder",
+    "ImageTextData",
+    "MatchingHead",
+    "TrainingHistory",
+    "bag_of_words",
+    "capfilt",
+    "caption_class",
+    "class_text_embeddings",
+    "clip_loss",
+    "clip_loss_grad",
     "linear_probe_accuracy",
-    "MatchingHead", "Captioner", "caption_class", "sample_hard_negatives", "CapFiltResult", "capfilt",
+    "make_dataset",
+    "recall_at_k",
+    "render_image",
+    "sample_hard_negatives",
+    "siglip_chunk_schedule",
+    "siglip_loss",
+    "siglip_loss_chunked",
+    "siglip_loss_grad",
+    "tokenize",
+    "train",
+    "zero_shot_accuracy",
+    "zero_shot_predict",
 ]

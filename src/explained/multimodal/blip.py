@@ -19,15 +19,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .data import COLOURS, SHAPES, ImageTextData, VOCABULARY, check_rate, real_array, tokenize
+from .data import COLOURS, SHAPES, VOCABULARY, ImageTextData, check_rate, real_array, tokenize
 
 __all__ = [
-    "sample_hard_negatives",
-    "MatchingHead",
-    "Captioner",
-    "caption_class",
     "CapFiltResult",
+    "Captioner",
+    "MatchingHead",
     "capfilt",
+    "caption_class",
+    "sample_hard_negatives",
 ]
 
 BOS, EOS = "<bos>", "<eos>"
@@ -36,7 +36,9 @@ _TOKEN_INDEX = {w: i for i, w in enumerate(_TOKENS)}
 _MAX_LEN = 8
 
 
-def sample_hard_negatives(similarity: np.ndarray, rng: np.random.Generator, scale: float = 10.0) -> np.ndarray:
+def sample_hard_negatives(
+    similarity: np.ndarray, rng: np.random.Generator, scale: float = 10.0
+) -> np.ndarray:
     """For each row pick one column other than the diagonal, with probability ∝ exp(scale · sim).
 
     Examples
@@ -55,11 +57,15 @@ def sample_hard_negatives(similarity: np.ndarray, rng: np.random.Generator, scal
     """
     similarity = real_array(similarity, "similarity")
     if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy Generator (np.random.default_rng), got {type(rng).__name__}")
+        raise TypeError(
+            f"rng must be a numpy Generator (np.random.default_rng), got {type(rng).__name__}"
+        )
     scale = check_rate(scale, "scale", high=1e3, inclusive=True)
     n = similarity.shape[0] if similarity.ndim else 0
     if similarity.ndim != 2 or similarity.shape != (n, n) or n < 2:
-        raise ValueError(f"similarity must be a square matrix with at least 2 rows, got {similarity.shape}")
+        raise ValueError(
+            f"similarity must be a square matrix with at least 2 rows, got {similarity.shape}"
+        )
     logits = scale * similarity
     np.fill_diagonal(logits, -np.inf)
     p = np.exp(logits - logits.max(axis=1, keepdims=True))
@@ -103,8 +109,15 @@ class MatchingHead:
         """Probability that each image matches the caption at the same index."""
         return _sigmoid(self._features(images, texts) @ self.w + self.c)
 
-    def fit(self, data: ImageTextData, *, hard_negatives: bool = True, epochs: int = 200,
-            lr: float = 0.5, seed: int = 0) -> MatchingHead:
+    def fit(
+        self,
+        data: ImageTextData,
+        *,
+        hard_negatives: bool = True,
+        epochs: int = 200,
+        lr: float = 0.5,
+        seed: int = 0,
+    ) -> MatchingHead:
         """Fit on the pairs of ``data`` (taken as matching) plus one negative per image and per text.
 
         With ``hard_negatives`` the negative is sampled from the contrastive similarity
@@ -213,10 +226,15 @@ class Captioner:
             tokens = [_TOKEN_INDEX[w] for w in tokenize(caption)][: _MAX_LEN - 1] + [0]
             prev = len(_TOKENS)
             for k, t in enumerate(tokens):
-                rows.append(i); prevs.append(prev); poss.append(k); targets.append(t)
+                rows.append(i)
+                prevs.append(prev)
+                poss.append(k)
+                targets.append(t)
                 prev = t
         h = h_all[rows]
-        prev = np.array(prevs); pos = np.array(poss); target = np.array(targets)
+        prev = np.array(prevs)
+        pos = np.array(poss)
+        target = np.array(targets)
         onehot = np.eye(len(_TOKENS))[target]
         params = {"A": self.A, "B": self.B, "C": self.C}
         m = {k: np.zeros_like(p) for k, p in params.items()}
@@ -229,11 +247,11 @@ class Captioner:
             grads = {"A": g.T @ h, "B": np.zeros_like(self.B), "C": np.zeros_like(self.C)}
             np.add.at(grads["B"], prev, g)
             np.add.at(grads["C"], pos, g)
-            for k in params:
+            for k, value in params.items():
                 m[k] = 0.9 * m[k] + 0.1 * grads[k]
                 s[k] = 0.999 * s[k] + 0.001 * grads[k] ** 2
                 update = lr * (m[k] / (1 - 0.9**step)) / (np.sqrt(s[k] / (1 - 0.999**step)) + 1e-8)
-                params[k] = params[k] - update
+                params[k] = value - update
             self.A, self.B, self.C = params["A"], params["B"], params["C"]
         return self
 
@@ -256,7 +274,9 @@ class Captioner:
             candidates.sort(key=lambda c: -c[0])
             beams = []
             for score, tokens in candidates[:width]:
-                (finished if tokens[-1] == 0 or pos == _MAX_LEN - 1 else beams).append((score, tokens))
+                (finished if tokens[-1] == 0 or pos == _MAX_LEN - 1 else beams).append(
+                    (score, tokens)
+                )
             if not beams:
                 break
         return max(finished, key=lambda c: c[0])[1]
@@ -267,22 +287,37 @@ class Captioner:
             p = np.exp(self._log_probs(h, tokens[-1] if tokens else len(_TOKENS), pos))
             order = np.argsort(-p, kind="stable")
             cumulative = np.cumsum(p[order])
-            keep = order[: int(np.searchsorted(cumulative, top_p) + 1)]  # smallest set with mass >= p
+            keep = order[
+                : int(np.searchsorted(cumulative, top_p) + 1)
+            ]  # smallest set with mass >= p
             q = p[keep] / p[keep].sum()
             tokens.append(int(keep[rng.choice(len(keep), p=q)]))
             if tokens[-1] == 0:
                 break
         return tokens
 
-    def generate(self, images, *, method: str = "nucleus", top_p: float = 0.9, beam_width: int = 3,
-                 seed: int = 0) -> list[str]:
+    def generate(
+        self,
+        images,
+        *,
+        method: str = "nucleus",
+        top_p: float = 0.9,
+        beam_width: int = 3,
+        seed: int = 0,
+    ) -> list[str]:
         """One caption per image by ``"nucleus"`` sampling, ``"beam"`` search or ``"greedy"``."""
         if method not in ("nucleus", "beam", "greedy"):
             raise ValueError(f"method must be 'nucleus', 'beam' or 'greedy', got {method!r}")
         if not 0 < top_p <= 1:
             raise ValueError(f"top_p must lie in (0, 1], got {top_p}")
-        if isinstance(beam_width, bool) or not isinstance(beam_width, int) or not 1 <= beam_width <= len(_TOKENS):
-            raise ValueError(f"beam_width must be an int in 1..{len(_TOKENS)} (the vocabulary), got {beam_width!r}")
+        if (
+            isinstance(beam_width, bool)
+            or not isinstance(beam_width, int)
+            or not 1 <= beam_width <= len(_TOKENS)
+        ):
+            raise ValueError(
+                f"beam_width must be an int in 1..{len(_TOKENS)} (the vocabulary), got {beam_width!r}"
+            )
         rng = np.random.default_rng(seed)
         captions = []
         for h in self.encoder.image_hidden(images):
@@ -304,8 +339,15 @@ class CapFiltResult:
     synthetic_kept: np.ndarray
 
 
-def capfilt(web: ImageTextData, captioner: Captioner, head: MatchingHead, *, method: str = "nucleus",
-            threshold: float = 0.5, seed: int = 0) -> CapFiltResult:
+def capfilt(
+    web: ImageTextData,
+    captioner: Captioner,
+    head: MatchingHead,
+    *,
+    method: str = "nucleus",
+    threshold: float = 0.5,
+    seed: int = 0,
+) -> CapFiltResult:
     """Caption every web image, then keep the web and synthetic pairs the ITM head accepts.
 
     Returns the kept web pairs followed by the kept synthetic pairs (add the human-annotated

@@ -14,17 +14,17 @@ from dataclasses import dataclass
 import numpy as np
 
 __all__ = [
-    "COLOURS",
-    "SHAPES",
     "CLASS_NAMES",
+    "COLOURS",
+    "IMAGE_SIZE",
+    "SHAPES",
     "TEMPLATES",
     "VOCABULARY",
-    "IMAGE_SIZE",
     "ImageTextData",
-    "render_image",
-    "make_dataset",
-    "tokenize",
     "bag_of_words",
+    "make_dataset",
+    "render_image",
+    "tokenize",
 ]
 
 IMAGE_SIZE = 8
@@ -61,8 +61,10 @@ def real_array(value: object, name: str) -> np.ndarray:
     """``value`` as a float array; TypeError for complex, text or object data (never cast silently)."""
     array = np.asarray(value) if _regular(value) else np.asarray(None)
     if array.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must be an array of (real) numbers, got {type(value).__name__}"
-                        + (f" of dtype {array.dtype}" if isinstance(value, np.ndarray) else ""))
+        raise TypeError(
+            f"{name} must be an array of (real) numbers, got {type(value).__name__}"
+            + (f" of dtype {array.dtype}" if isinstance(value, np.ndarray) else "")
+        )
     return array.astype(float)
 
 
@@ -75,8 +77,9 @@ def _regular(value: object) -> bool:
     return True
 
 
-def check_rate(value: object, name: str, *, low: float = 0.0, high: float = 10.0,
-               inclusive: bool = False) -> float:
+def check_rate(
+    value: object, name: str, *, low: float = 0.0, high: float = 10.0, inclusive: bool = False
+) -> float:
     """A learning rate (or a penalty): a number in ``(low, high]`` (``[low, high]`` if inclusive).
 
     Steps larger than ``high`` only make the toy models' parameters overflow.
@@ -84,7 +87,9 @@ def check_rate(value: object, name: str, *, low: float = 0.0, high: float = 10.0
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
     if not ((low <= value if inclusive else low < value) and value <= high):
-        raise ValueError(f"{name} must lie in {'[' if inclusive else '('}{low}, {high}], got {value}")
+        raise ValueError(
+            f"{name} must lie in {'[' if inclusive else '('}{low}, {high}], got {value}"
+        )
     return float(value)
 
 
@@ -106,7 +111,9 @@ def check_classes(classes: object) -> np.ndarray:
         raise TypeError(f"classes must be integer class indices, got {classes!r:.80}")
     pool = pool.astype(int)
     if pool.ndim != 1 or pool.size == 0 or pool.min() < 0 or pool.max() >= len(CLASS_NAMES):
-        raise ValueError(f"classes must be a non-empty list of indices in 0..{len(CLASS_NAMES) - 1}")
+        raise ValueError(
+            f"classes must be a non-empty list of indices in 0..{len(CLASS_NAMES) - 1}"
+        )
     return pool
 
 
@@ -125,7 +132,11 @@ _MASKS = _masks()
 
 
 def render_image(
-    colour: str, shape: str, *, shift: tuple[int, int] = (1, 1), noise: float = 0.0,
+    colour: str,
+    shape: str,
+    *,
+    shift: tuple[int, int] = (1, 1),
+    noise: float = 0.0,
     rng: np.random.Generator | None = None,
 ) -> np.ndarray:
     """Draw one ``(3, 8, 8)`` image: a 5 x 5 shape at offset ``shift`` on a black background.
@@ -170,13 +181,15 @@ def render_image(
     if noise < 0:
         raise ValueError(f"noise must be non-negative, got {noise}")
     canvas = np.zeros((IMAGE_SIZE, IMAGE_SIZE))
-    canvas[dy:dy + 5, dx:dx + 5] = _MASKS[shape]
+    canvas[dy : dy + 5, dx : dx + 5] = _MASKS[shape]
     image = np.asarray(COLOURS[colour])[:, None, None] * canvas[None]
     if noise:
         if rng is None:
             raise ValueError("pass rng= when noise > 0 so the image is reproducible")
         if not isinstance(rng, np.random.Generator):
-            raise TypeError(f"rng must be a numpy Generator (np.random.default_rng), got {type(rng).__name__}")
+            raise TypeError(
+                f"rng must be a numpy Generator (np.random.default_rng), got {type(rng).__name__}"
+            )
         image = image + noise * rng.normal(size=image.shape)
     return image
 
@@ -212,8 +225,10 @@ class ImageTextData:
         """The pairs selected by an integer or boolean index."""
         index = np.asarray(index)
         if index.dtype.kind not in "iub" or index.ndim != 1:
-            raise TypeError(f"index must be a 1-D array of ints or booleans, got {index.dtype} "
-                            f"of shape {index.shape}")
+            raise TypeError(
+                f"index must be a 1-D array of ints or booleans, got {index.dtype} "
+                f"of shape {index.shape}"
+            )
         return ImageTextData(
             self.images[index].copy(),
             tuple(np.asarray(self.captions, dtype=object)[index].tolist()),
@@ -221,12 +236,18 @@ class ImageTextData:
             self.caption_labels[index].copy(),
         )
 
-    def with_captions(self, captions: list[str] | tuple[str, ...], caption_labels: np.ndarray) -> ImageTextData:
+    def with_captions(
+        self, captions: list[str] | tuple[str, ...], caption_labels: np.ndarray
+    ) -> ImageTextData:
         """The same images with other captions (used by CapFilt's captioner)."""
         if len(captions) != len(self) or len(caption_labels) != len(self):
             raise ValueError(f"need {len(self)} captions and caption labels, got {len(captions)}")
-        return ImageTextData(self.images.copy(), tuple(captions), self.labels.copy(),
-                             np.asarray(caption_labels, dtype=int).copy())
+        return ImageTextData(
+            self.images.copy(),
+            tuple(captions),
+            self.labels.copy(),
+            np.asarray(caption_labels, dtype=int).copy(),
+        )
 
     def concat(self, other: ImageTextData) -> ImageTextData:
         """Both datasets, one after the other."""
@@ -339,9 +360,13 @@ def make_dataset(
     images = np.empty((n, 3, IMAGE_SIZE, IMAGE_SIZE))
     shifts = rng.integers(0, IMAGE_SIZE - 4, size=(n, 2))
     for i, c in enumerate(labels):
-        images[i] = render_image(colour_names[c // len(SHAPES)], SHAPES[c % len(SHAPES)],
-                                 shift=(int(shifts[i, 0]), int(shifts[i, 1])),
-                                 noise=pixel_noise, rng=rng)
+        images[i] = render_image(
+            colour_names[c // len(SHAPES)],
+            SHAPES[c % len(SHAPES)],
+            shift=(int(shifts[i, 0]), int(shifts[i, 1])),
+            noise=pixel_noise,
+            rng=rng,
+        )
     which = rng.integers(0, len(templates), size=n)
     captions = tuple(templates[t].format(CLASS_NAMES[c]) for t, c in zip(which, caption_labels))
     return ImageTextData(images, captions, labels, caption_labels)

@@ -6,8 +6,13 @@ import numpy as np
 
 from .data import CLASS_NAMES, check_classes, check_rate, check_templates, real_array
 
-__all__ = ["class_text_embeddings", "zero_shot_predict", "zero_shot_accuracy", "recall_at_k",
-           "linear_probe_accuracy"]
+__all__ = [
+    "class_text_embeddings",
+    "linear_probe_accuracy",
+    "recall_at_k",
+    "zero_shot_accuracy",
+    "zero_shot_predict",
+]
 
 
 def class_text_embeddings(model, classes, templates=("a photo of a {}",)) -> np.ndarray:
@@ -22,9 +27,9 @@ def class_text_embeddings(model, classes, templates=("a photo of a {}",)) -> np.
     """
     classes = check_classes(list(classes) if not isinstance(classes, np.ndarray) else classes)
     templates = check_templates(templates)
-    per_template = np.stack([
-        model.encode_texts([t.format(CLASS_NAMES[c]) for c in classes]) for t in templates
-    ])
+    per_template = np.stack(
+        [model.encode_texts([t.format(CLASS_NAMES[c]) for c in classes]) for t in templates]
+    )
     mean = per_template.mean(axis=0)
     return mean / np.linalg.norm(mean, axis=1, keepdims=True)
 
@@ -66,7 +71,9 @@ def recall_at_k(similarity: np.ndarray, k: int) -> float:
     """
     similarity = real_array(similarity, "similarity")
     if similarity.ndim != 2 or similarity.shape[0] != similarity.shape[1] or similarity.size == 0:
-        raise ValueError(f"similarity must be a non-empty square matrix, got shape {similarity.shape}")
+        raise ValueError(
+            f"similarity must be a non-empty square matrix, got shape {similarity.shape}"
+        )
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= len(similarity):
         raise ValueError(f"k must be an int in 1..{len(similarity)}, got {k!r}")
     correct = np.diag(similarity)[:, None]
@@ -75,8 +82,14 @@ def recall_at_k(similarity: np.ndarray, k: int) -> float:
 
 
 def linear_probe_accuracy(
-    train_features: np.ndarray, train_labels: np.ndarray, test_features: np.ndarray,
-    test_labels: np.ndarray, *, l2: float = 1e-3, steps: int = 300, lr: float = 0.5,
+    train_features: np.ndarray,
+    train_labels: np.ndarray,
+    test_features: np.ndarray,
+    test_labels: np.ndarray,
+    *,
+    l2: float = 1e-3,
+    steps: int = 300,
+    lr: float = 0.5,
 ) -> float:
     """Fit multinomial logistic regression on frozen features by gradient descent; test accuracy.
 

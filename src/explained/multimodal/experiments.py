@@ -55,7 +55,9 @@ def _batch_size_study(batch_sizes: tuple[int, ...], steps: int, seeds: tuple[int
 
 
 def batch_size_study(
-    batch_sizes: tuple[int, ...] = (4, 8, 16, 32, 64, 128), *, steps: int = 150,
+    batch_sizes: tuple[int, ...] = (4, 8, 16, 32, 64, 128),
+    *,
+    steps: int = 150,
     seeds: tuple[int, ...] = (0, 1),
 ) -> dict:
     """Zero-shot accuracy of CLIP- and SigLIP-trained toy encoders per batch size.
@@ -138,15 +140,19 @@ def _capfilt_experiment(noise: float, n_web: int, n_human: int, steps: int, seed
             "dataset_size": len(human) + len(r.dataset),
             "dataset_noise": float(np.mean(~human.concat(r.dataset).is_clean)),
         }
-        out["accuracy"][f"CapFilt ({method})"] = zero_shot_accuracy(fresh_model(human.concat(r.dataset)), test)
+        out["accuracy"][f"CapFilt ({method})"] = zero_shot_accuracy(
+            fresh_model(human.concat(r.dataset)), test
+        )
         if method == "nucleus":
             out["web_kept"] = float(np.mean(r.web_kept))
             out["kept_web_noise"] = _mean(~web.is_clean[r.web_kept])
             out["filter_recall_noisy"] = _mean(~r.web_kept[~web.is_clean])
             out["accuracy"]["filter only"] = zero_shot_accuracy(
-                fresh_model(human.concat(web.subset(r.web_kept))), test)
+                fresh_model(human.concat(web.subset(r.web_kept))), test
+            )
             out["accuracy"]["captioner only"] = zero_shot_accuracy(
-                fresh_model(human.concat(web).concat(r.synthetic)), test)
+                fresh_model(human.concat(web).concat(r.synthetic)), test
+            )
     return out
 
 
@@ -184,4 +190,6 @@ def capfilt_experiment(
     _check_int(seed, "seed", 0, 2**31)
     if not 0 <= noise < 1:
         raise ValueError(f"noise must lie in [0, 1), got {noise}")
-    return copy.deepcopy(_capfilt_experiment(float(noise), int(n_web), int(n_human), int(steps), int(seed)))
+    return copy.deepcopy(
+        _capfilt_experiment(float(noise), int(n_web), int(n_human), int(steps), int(seed))
+    )

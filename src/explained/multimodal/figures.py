@@ -15,14 +15,14 @@ from .losses import clip_loss, siglip_chunk_schedule
 from .model import DualEncoder, train
 
 __all__ = [
+    "plot_blip_capfilt",
+    "plot_blip_itm_scores",
+    "plot_clip_loss_vs_scale",
     "plot_clip_similarity",
     "plot_clip_training",
-    "plot_clip_loss_vs_scale",
+    "plot_siglip_batch_size",
     "plot_siglip_bias_start",
     "plot_siglip_chunks",
-    "plot_siglip_batch_size",
-    "plot_blip_itm_scores",
-    "plot_blip_capfilt",
 ]
 
 
@@ -46,12 +46,15 @@ def plot_clip_similarity():
     classes = [0, 5, 10, 15, 16, 21, 3, 14]
     batch = _one_per_class(classes)
     fig, axes = plt.subplots(1, 2, figsize=(7.2, 3.6), constrained_layout=True)
-    for ax, (title, model) in zip(axes, [("random init", DualEncoder(seed=0)),
-                                         ("after training", _trained("clip")[0])]):
+    for ax, (title, model) in zip(
+        axes, [("random init", DualEncoder(seed=0)), ("after training", _trained("clip")[0])]
+    ):
         sim = model.encode_images(batch.images) @ model.encode_texts(batch.captions).T
         im = ax.imshow(sim, vmin=-1, vmax=1, cmap="RdBu_r")
         ax.set_title(title)
-        ax.set_xticks(range(8), [CLASS_NAMES[c] for c in classes], rotation=60, ha="right", fontsize=7)
+        ax.set_xticks(
+            range(8), [CLASS_NAMES[c] for c in classes], rotation=60, ha="right", fontsize=7
+        )
         ax.set_yticks(range(8), [f"img {i}" for i in range(8)], fontsize=7)
         ax.set_xlabel("caption")
     fig.colorbar(im, ax=axes, shrink=0.8, label="cosine similarity")
@@ -89,8 +92,14 @@ def plot_clip_loss_vs_scale():
     scales = np.geomspace(0.1, 100, 60)
     fig, ax = plt.subplots(figsize=(6.4, 3.6), constrained_layout=True)
     ax.plot(scales, [clip_loss(u, v, s) for s in scales], label="trained pairs")
-    ax.plot(scales, [clip_loss(u, v[np.roll(np.arange(8), 1)], s) for s in scales], label="trained, captions shifted by one")
-    ax.plot(scales, [clip_loss(r, np.roll(r, 1, axis=0), s) for s in scales], label="random embeddings")
+    ax.plot(
+        scales,
+        [clip_loss(u, v[np.roll(np.arange(8), 1)], s) for s in scales],
+        label="trained, captions shifted by one",
+    )
+    ax.plot(
+        scales, [clip_loss(r, np.roll(r, 1, axis=0), s) for s in scales], label="random embeddings"
+    )
     ax.axhline(np.log(8), color="gray", ls=":", label="ln 8")
     ax.axvline(1 / 0.07, color="gray", lw=0.8, ls="--")
     ax.text(1 / 0.07 * 1.08, 2e-3, "1/0.07", color="gray")
@@ -135,7 +144,9 @@ def plot_siglip_chunks(n_devices: int = 4):
     ax.imshow(grid, cmap=ListedColormap(plt.cm.Pastel1.colors[:n_devices]))
     for i in range(n_devices):
         for j in range(n_devices):
-            ax.text(j, i, f"step {int(grid[i, j])}\ndevice {i}", ha="center", va="center", fontsize=8)
+            ax.text(
+                j, i, f"step {int(grid[i, j])}\ndevice {i}", ha="center", va="center", fontsize=8
+            )
     ax.set_xticks(range(n_devices), [f"texts {j}" for j in range(n_devices)])
     ax.set_yticks(range(n_devices), [f"images {i}" for i in range(n_devices)])
     ax.set_title("blocks of the N x N logits (diagonal blocks hold the positives)", fontsize=9)

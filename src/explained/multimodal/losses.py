@@ -17,10 +17,10 @@ from .data import real_array
 __all__ = [
     "clip_loss",
     "clip_loss_grad",
-    "siglip_loss",
-    "siglip_loss_grad",
-    "siglip_loss_chunked",
     "siglip_chunk_schedule",
+    "siglip_loss",
+    "siglip_loss_chunked",
+    "siglip_loss_grad",
 ]
 
 
@@ -29,20 +29,26 @@ def _as_features(name: str, value: object) -> np.ndarray:
     if array.ndim != 2:
         raise ValueError(f"{name} must be a 2-D array of shape (N, D), got shape {array.shape}")
     if array.shape[0] == 0 or array.shape[1] == 0:
-        raise ValueError(f"{name} must have at least one row and one column, got shape {array.shape}")
+        raise ValueError(
+            f"{name} must have at least one row and one column, got shape {array.shape}"
+        )
     if not np.all(np.isfinite(array)):
         raise ValueError(f"{name} contains NaN or infinite values; expected finite embeddings")
     return array
 
 
 def _as_scalar(name: str, value: object, *, positive: bool) -> float:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(
+        value, (int, float, np.integer, np.floating)
+    ):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
     number = float(value)
     if not math.isfinite(number):
         raise ValueError(f"{name} must be finite, got {number}")
     if positive and number <= 0:
-        raise ValueError(f"{name} must be positive (it multiplies cosine similarities), got {number}")
+        raise ValueError(
+            f"{name} must be positive (it multiplies cosine similarities), got {number}"
+        )
     return number
 
 
@@ -214,7 +220,10 @@ def siglip_loss(
     bias = _as_scalar("logit_bias", logit_bias, positive=False)
     logits = scale * image @ text.T + bias
     # -log sigmoid(m) = log(1 + exp(-m)), computed without overflow.
-    return float(np.sum(np.logaddexp(0.0, -_pair_signs(image.shape[0]) * logits)) / image.shape[0]) + 0.0
+    return (
+        float(np.sum(np.logaddexp(0.0, -_pair_signs(image.shape[0]) * logits)) / image.shape[0])
+        + 0.0
+    )
 
 
 def siglip_loss_grad(
@@ -319,13 +328,15 @@ def siglip_loss_chunked(
         raise TypeError(f"n_devices must be an int, got {type(n_devices).__name__}")
     n = image.shape[0]
     if not 1 <= n_devices <= n:
-        raise ValueError(f"n_devices must be at least 1 and at most the batch size {n}, got {n_devices}")
+        raise ValueError(
+            f"n_devices must be at least 1 and at most the batch size {n}, got {n_devices}"
+        )
     schedule = siglip_chunk_schedule(n_devices)
     if n % n_devices:
         raise ValueError(f"batch size N = {n} must be divisible by n_devices = {n_devices}")
     size = n // n_devices
-    image_chunks = [image[d * size:(d + 1) * size] for d in range(n_devices)]
-    text_chunks = [text[d * size:(d + 1) * size] for d in range(n_devices)]
+    image_chunks = [image[d * size : (d + 1) * size] for d in range(n_devices)]
+    text_chunks = [text[d * size : (d + 1) * size] for d in range(n_devices)]
     total = 0.0
     for step in schedule:
         for i_chunk, t_chunk in step:

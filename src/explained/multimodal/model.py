@@ -17,7 +17,7 @@ import numpy as np
 from .data import IMAGE_SIZE, VOCABULARY, ImageTextData, bag_of_words, check_rate, real_array
 from .losses import clip_loss_grad, siglip_loss_grad
 
-__all__ = ["DualEncoder", "TrainingHistory", "train", "MAX_LOGIT_SCALE"]
+__all__ = ["MAX_LOGIT_SCALE", "DualEncoder", "TrainingHistory", "train"]
 
 #: CLIP clips the logit scale at 100 (Radford et al. 2021, section 2.5).
 MAX_LOGIT_SCALE = 100.0
@@ -104,7 +104,9 @@ class DualEncoder:
     def _image_forward(self, images: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         images = real_array(images, "images")
         if images.ndim != 4 or images.shape[1:] != (3, IMAGE_SIZE, IMAGE_SIZE):
-            raise ValueError(f"images must have shape (n, 3, {IMAGE_SIZE}, {IMAGE_SIZE}), got {images.shape}")
+            raise ValueError(
+                f"images must have shape (n, 3, {IMAGE_SIZE}, {IMAGE_SIZE}), got {images.shape}"
+            )
         x = images.reshape(len(images), -1)
         h = np.tanh(x @ self.params["W1"].T + self.params["b1"])
         u, norm = _normalise_forward(h @ self.params["W2"].T)
@@ -227,8 +229,14 @@ def train(
         raise TypeError(f"model must be a DualEncoder, got {type(model).__name__}")
     if not hasattr(data, "images") or not hasattr(data, "captions"):
         raise TypeError(f"data must be an ImageTextData, got {type(data).__name__}")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or not 2 <= batch_size <= len(data):
-        raise ValueError(f"batch_size must be an int in 2..len(data) = {len(data)}, got {batch_size!r}")
+    if (
+        isinstance(batch_size, bool)
+        or not isinstance(batch_size, int)
+        or not 2 <= batch_size <= len(data)
+    ):
+        raise ValueError(
+            f"batch_size must be an int in 2..len(data) = {len(data)}, got {batch_size!r}"
+        )
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
         raise ValueError(f"epochs must be a positive int, got {epochs!r}")
     if steps is not None and (isinstance(steps, bool) or not isinstance(steps, int) or steps < 1):
@@ -247,7 +255,7 @@ def train(
     while step < total:
         order = rng.permutation(len(data))
         for start in range(0, min(per_epoch, total - step) * batch_size, batch_size):
-            idx = order[start:start + batch_size]
+            idx = order[start : start + batch_size]
             loss, grads = model.loss_and_grads(data.images[idx], bow[idx])
             step += 1
             for k, g in grads.items():

@@ -6,7 +6,6 @@ import numbers
 
 import numpy as np
 
-
 #: Largest size or count accepted: beyond it arrays could not be indexed, or allocated at all.
 MAX_SIZE = 2**31 - 1
 
@@ -26,9 +25,7 @@ def check_even_dim(dim: object, name: str = "dim") -> int:
     """Return ``dim`` after checking that it is a positive even integer."""
     dim = check_positive_int(dim, name)
     if dim % 2:
-        raise ValueError(
-            f"{name} must be even (rotations act on pairs of coordinates), got {dim}"
-        )
+        raise ValueError(f"{name} must be even (rotations act on pairs of coordinates), got {dim}")
     return dim
 
 

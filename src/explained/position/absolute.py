@@ -76,9 +76,7 @@ def sinusoidal_shift_matrix(offset: float, dim: int, base: float = 10000.0) -> n
     return m
 
 
-def absolute_score_terms(
-    x: object, p: object, w_q: object, w_k: object
-) -> dict[str, np.ndarray]:
+def absolute_score_terms(x: object, p: object, w_q: object, w_k: object) -> dict[str, np.ndarray]:
     """Expand ``((x + p) W_q)((x + p) W_k)^T`` into its four matrices.
 
     Returns ``{"content-content", "content-position", "position-content",

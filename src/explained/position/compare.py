@@ -152,9 +152,7 @@ class PositionModel:
         out = q @ k.T / scale
         rel = pos[None, :] - pos[:, None]  # key - query
         if scheme == "t5":
-            out = out + self.t5_bias[
-                t5_relative_position_bucket(rel, num_buckets=self.num_buckets)
-            ]
+            out = out + self.t5_bias[t5_relative_position_bucket(rel, num_buckets=self.num_buckets)]
         elif scheme == "alibi":
             out = out - self.slope * np.abs(rel)
         return out

@@ -70,9 +70,15 @@ def plot_long_term_decay(dim: int = 128, max_distance: int = 256, base: float = 
     ax.set_title(f"long-term decay, d = {dim}, base = {base:g}")
     near = r <= 40
     zoom.plot(r[near], bound[near], marker=".", color="tab:blue")
-    bumps = np.flatnonzero((np.diff(bound[near]) > 0)) + 1
-    zoom.plot(r[near][bumps], bound[near][bumps], "o", mfc="none", color="tab:red",
-              label="increase over previous")
+    bumps = np.flatnonzero(np.diff(bound[near]) > 0) + 1
+    zoom.plot(
+        r[near][bumps],
+        bound[near][bumps],
+        "o",
+        mfc="none",
+        color="tab:red",
+        label="increase over previous",
+    )
     zoom.set_xlabel("relative distance $m - n$")
     zoom.set_title("zoom: not monotone")
     zoom.legend(loc="upper right", fontsize=8)

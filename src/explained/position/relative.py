@@ -80,9 +80,7 @@ def shaw_attention_logits(
     if qa.ndim != 2 or ka.ndim != 2 or qa.shape[1] != ka.shape[1]:
         raise ValueError(f"q and k must be (len, d) with equal d, got {qa.shape} and {ka.shape}")
     if ra.shape != (2 * kmax + 1, qa.shape[1]):
-        raise ValueError(
-            f"rel_k must have shape ({2 * kmax + 1}, {qa.shape[1]}), got {ra.shape}"
-        )
+        raise ValueError(f"rel_k must have shape ({2 * kmax + 1}, {qa.shape[1]}), got {ra.shape}")
     idx = shaw_relative_indices(qa.shape[0], ka.shape[0], kmax)
     content = qa @ ka.T
     position = np.einsum("id,ijd->ij", qa, ra[idx])

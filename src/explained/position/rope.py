@@ -23,10 +23,10 @@ __all__ = [
     "LAYOUTS",
     "apply_rope",
     "interleaved_to_half_permutation",
+    "relative_decay_bound",
     "rope_frequencies",
     "rope_rotation_matrix",
     "rope_score",
-    "relative_decay_bound",
     "rotate_half",
 ]
 
@@ -291,7 +291,12 @@ def rope_rotation_matrix(position: float, dim: int, base: float = 10000.0) -> np
 
 
 def rope_score(
-    q: object, k: object, m: float, n: float, *, base: float = 10000.0,
+    q: object,
+    k: object,
+    m: float,
+    n: float,
+    *,
+    base: float = 10000.0,
     layout: str = "interleaved",
 ) -> float:
     """Attention logit ``<R_m q, R_n k>`` of query ``q`` at position ``m`` and key ``k`` at ``n``.

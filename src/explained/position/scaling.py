@@ -94,7 +94,9 @@ def ntk_aware_base(base: float, dim: int, scale: float) -> float:
     except OverflowError:
         scaled = math.inf
     if not math.isfinite(scaled):
-        raise ValueError(f"base * scale ** (dim / (dim - 2)) overflows for base={base}, scale={scale}")
+        raise ValueError(
+            f"base * scale ** (dim / (dim - 2)) overflows for base={base}, scale={scale}"
+        )
     return scaled
 
 

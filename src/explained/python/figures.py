@@ -94,8 +94,15 @@ def plot_list_growth(n: int = 200, n_cost: int = 100_000) -> Any:
     fig, (ax, ax2) = plt.subplots(1, 2, figsize=(8.0, 3.4))
     ax.step(lengths, capacity, where="post", label="measured capacity")
     ax.plot(lengths, lengths, "--", color="0.6", label="length (no slack)")
-    ax.plot([p[0] for p in predicted], [p[1] for p in predicted], "o", mfc="none", ms=4,
-            color="C3", label="rule: n + n/8 + 6, rounded to 4")
+    ax.plot(
+        [p[0] for p in predicted],
+        [p[1] for p in predicted],
+        "o",
+        mfc="none",
+        ms=4,
+        color="C3",
+        label="rule: n + n/8 + 6, rounded to 4",
+    )
     ax.set_xlabel("len(list) after append")
     ax.set_ylabel("capacity (pointer slots)")
     ax.set_title(f"list growth, CPython {sys.version_info[0]}.{sys.version_info[1]}")
@@ -152,14 +159,29 @@ def plot_gc_refs(graph: Any = None, positions: dict[str, tuple[float, float]] | 
         _check_graph(graph)
     if graph is None:
         graph = ObjectGraph(
-            {"a": ["b"], "b": ["c"], "c": ["a"], "d": ["e"], "e": ["d", "f"], "f": [],
-             "g": ["h"], "h": []},
+            {
+                "a": ["b"],
+                "b": ["c"],
+                "c": ["a"],
+                "d": ["e"],
+                "e": ["d", "f"],
+                "f": [],
+                "g": ["h"],
+                "h": [],
+            },
             external={"a": 1, "g": 1},
         )
         if positions is None:
-            positions = {"a": (0.0, 1.0), "b": (1.0, 0.0), "c": (-1.0, 0.0),
-                         "d": (2.6, 1.0), "e": (2.6, 0.0), "f": (2.6, -1.0),
-                         "g": (4.2, 1.0), "h": (4.2, 0.0)}
+            positions = {
+                "a": (0.0, 1.0),
+                "b": (1.0, 0.0),
+                "c": (-1.0, 0.0),
+                "d": (2.6, 1.0),
+                "e": (2.6, 0.0),
+                "f": (2.6, -1.0),
+                "g": (4.2, 1.0),
+                "h": (4.2, 0.0),
+            }
     names = graph.nodes
     if positions is None:
         positions = {
@@ -173,9 +195,18 @@ def plot_gc_refs(graph: Any = None, positions: dict[str, tuple[float, float]] | 
     result = collect(graph)
     fig, ax = plt.subplots(figsize=(6.4, 3.8))
     for source, target in graph.edges:
-        ax.annotate("", xy=positions[target], xytext=positions[source],
-                    arrowprops=dict(arrowstyle="-|>", color="0.35", shrinkA=14, shrinkB=14,
-                                    connectionstyle="arc3,rad=0.2"))
+        ax.annotate(
+            "",
+            xy=positions[target],
+            xytext=positions[source],
+            arrowprops={
+                "arrowstyle": "-|>",
+                "color": "0.35",
+                "shrinkA": 14,
+                "shrinkB": 14,
+                "connectionstyle": "arc3,rad=0.2",
+            },
+        )
     for name in names:
         x, y = positions[name]
         colour = "C2" if name in result.reachable else "C3"
@@ -184,10 +215,15 @@ def plot_gc_refs(graph: Any = None, positions: dict[str, tuple[float, float]] | 
         label = f"rc={counts[name]}\ngc_refs={result.gc_refs[name]}"
         ax.annotate(label, (x + 0.28, y - 0.05), ha="left", va="top", fontsize=7.5)
         if graph.external(name):
-            ax.annotate("", xy=(x, y), xytext=(x - 0.55, y + 0.45),
-                        arrowprops=dict(arrowstyle="-|>", color="C0", lw=1.8, shrinkB=14))
-            ax.annotate("outside", (x - 0.58, y + 0.5), ha="center", va="bottom", fontsize=7.5,
-                        color="C0")
+            ax.annotate(
+                "",
+                xy=(x, y),
+                xytext=(x - 0.55, y + 0.45),
+                arrowprops={"arrowstyle": "-|>", "color": "C0", "lw": 1.8, "shrinkB": 14},
+            )
+            ax.annotate(
+                "outside", (x - 0.58, y + 0.5), ha="center", va="bottom", fontsize=7.5, color="C0"
+            )
     ax.scatter([], [], s=80, color="C2", label="reachable")
     ax.scatter([], [], s=80, color="C3", label="unreachable: collected")
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize=8, frameon=False)

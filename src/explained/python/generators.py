@@ -21,19 +21,19 @@ K = TypeVar("K")
 __all__ = [
     "Countdown",
     "Summary",
-    "countdown",
-    "naturals",
-    "take",
     "chunked",
+    "countdown",
     "flatten",
-    "moving_average",
-    "running_average",
-    "primed",
-    "tally",
-    "summarise_groups",
     "lifecycle",
-    "trace_pipeline",
+    "moving_average",
+    "naturals",
     "peak_memory",
+    "primed",
+    "running_average",
+    "summarise_groups",
+    "take",
+    "tally",
+    "trace_pipeline",
 ]
 
 
@@ -251,7 +251,9 @@ def running_average() -> Generator[float | None, float | None, Summary]:
         average = total / count
 
 
-def primed(genfunc: Callable[..., Generator[Any, Any, Any]]) -> Callable[..., Generator[Any, Any, Any]]:
+def primed(
+    genfunc: Callable[..., Generator[Any, Any, Any]],
+) -> Callable[..., Generator[Any, Any, Any]]:
     """Decorator: call the generator function and advance it to its first ``yield``.
 
     Examples
@@ -423,7 +425,9 @@ def peak_memory(func: Callable[[], object]) -> int:
     TypeError: peak_memory expects a callable with no arguments, got list
     """
     if not callable(func):
-        raise TypeError(f"peak_memory expects a callable with no arguments, got {type(func).__name__}")
+        raise TypeError(
+            f"peak_memory expects a callable with no arguments, got {type(func).__name__}"
+        )
     was_tracing = tracemalloc.is_tracing()
     if not was_tracing:
         tracemalloc.start()

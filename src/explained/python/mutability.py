@@ -18,7 +18,7 @@ import dis
 import types
 from collections.abc import Callable, Hashable
 
-__all__ = ["is_deeply_immutable", "shared_mutables", "item_ops"]
+__all__ = ["is_deeply_immutable", "item_ops", "shared_mutables"]
 
 _ATOMS = (int, float, complex, str, bytes, bool, type(None), range, type(Ellipsis))
 
@@ -117,10 +117,19 @@ def shared_mutables(a: object, b: object) -> list[tuple[Hashable, ...]]:
 
 
 _INPLACE_310 = {
-    "INPLACE_ADD": "+=", "INPLACE_SUBTRACT": "-=", "INPLACE_MULTIPLY": "*=",
-    "INPLACE_TRUE_DIVIDE": "/=", "INPLACE_FLOOR_DIVIDE": "//=", "INPLACE_MODULO": "%=",
-    "INPLACE_POWER": "**=", "INPLACE_OR": "|=", "INPLACE_AND": "&=", "INPLACE_XOR": "^=",
-    "INPLACE_LSHIFT": "<<=", "INPLACE_RSHIFT": ">>=", "INPLACE_MATRIX_MULTIPLY": "@=",
+    "INPLACE_ADD": "+=",
+    "INPLACE_SUBTRACT": "-=",
+    "INPLACE_MULTIPLY": "*=",
+    "INPLACE_TRUE_DIVIDE": "/=",
+    "INPLACE_FLOOR_DIVIDE": "//=",
+    "INPLACE_MODULO": "%=",
+    "INPLACE_POWER": "**=",
+    "INPLACE_OR": "|=",
+    "INPLACE_AND": "&=",
+    "INPLACE_XOR": "^=",
+    "INPLACE_LSHIFT": "<<=",
+    "INPLACE_RSHIFT": ">>=",
+    "INPLACE_MATRIX_MULTIPLY": "@=",
 }
 
 

@@ -16,17 +16,18 @@ the measurement can be compared with it.
 
 from __future__ import annotations
 
+import itertools
 import struct
 import sys
 
 __all__ = [
-    "pointer_size",
-    "list_capacity",
+    "copies_during_growth",
+    "growth_ratios",
     "growth_steps",
+    "list_capacity",
+    "pointer_size",
     "predicted_growth_steps",
     "resize_target",
-    "growth_ratios",
-    "copies_during_growth",
 ]
 
 
@@ -181,7 +182,7 @@ def predicted_growth_steps(n: int) -> list[tuple[int, int]]:
     allocated = 0
     steps: list[tuple[int, int]] = []
     for newsize in range(1, n + 1):
-        if not (allocated >= newsize and newsize >= (allocated >> 1)):
+        if not (allocated >= newsize >= (allocated >> 1)):
             allocated = resize_target(newsize, newsize - 1)
             steps.append((newsize, allocated))
     return steps
@@ -211,9 +212,9 @@ def growth_ratios(steps: list[tuple[int, int]]) -> list[float]:
     caps = [cap for _, cap in steps]
     if any(c <= 0 for c in caps):
         raise ValueError("capacities must be positive")
-    if any(b <= a for a, b in zip(caps, caps[1:])):
+    if any(b <= a for a, b in itertools.pairwise(caps)):
         raise ValueError("capacities must be strictly increasing, as growth_steps returns them")
-    return [b / a for a, b in zip(caps, caps[1:])]
+    return [b / a for a, b in itertools.pairwise(caps)]
 
 
 def copies_during_growth(steps: list[tuple[int, int]]) -> int:

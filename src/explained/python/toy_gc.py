@@ -28,14 +28,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 __all__ = [
-    "ObjectGraph",
     "GcResult",
+    "ObjectGraph",
     "RealOutcome",
-    "refcounts",
-    "gc_refs",
     "collect",
-    "refcount_survivors",
+    "gc_refs",
     "observe_real_gc",
+    "refcount_survivors",
+    "refcounts",
 ]
 
 
@@ -286,7 +286,7 @@ class RealOutcome:
 class _Obj:
     """A real object of a materialised graph: it holds its references in a list."""
 
-    __slots__ = ("name", "refs", "__weakref__")
+    __slots__ = ("__weakref__", "name", "refs")
 
     def __init__(self, name: str) -> None:
         self.name = name
