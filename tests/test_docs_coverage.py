@@ -25,14 +25,15 @@ pytestmark = pytest.mark.site
 # (lines %, branches %) the docs must reach per subpackage. Set just under what they reach now,
 # so that a page or docstring that stops exercising code fails the build.
 # Measured on CPython 3.11 (issue 8): python 99.8% / 97.7%, position 99.7% / 100%, multimodal
-# 99.8% / 99.5%; a little slack for lines that only run on some Python versions.
+# 99.8% / 99.5%, ensembles 97.8% / 93.7% (what is left there are defensive paths for hostile
+# input: ragged labels, ints beyond 2**63, weights beyond 2**100, ...; tests/test_hostile_inputs.py
+# pins those); a little slack for lines that only run on some Python versions.
 THRESHOLDS: dict[str, tuple[float, float]] = {
     "python": (99.0, 96.0),
     "position": (99.0, 98.0),
     "multimodal": (99.0, 98.0),
+    "ensembles": (97.0, 92.0),
 }
-# Subpackages still being written: measured and reported, not enforced yet.
-MEASURED_ONLY = ("ensembles",)
 
 
 @pytest.fixture(scope="module")
@@ -116,16 +117,6 @@ def test_docs_cover_the_subpackage(docs_coverage: dict, name: str) -> None:
         f"{measured['branches']:.1f}% of the branches (need {min_branches}%) of explained.{name}; "
         f"lines no example reaches: {measured['missing']}"
     )
-
-
-@pytest.mark.parametrize("name", MEASURED_ONLY)
-def test_docs_coverage_is_measured(docs_coverage: dict, name: str) -> None:
-    measured = _subpackage(docs_coverage, name)
-    print(
-        f"docs coverage of explained.{name} (not enforced yet): {measured['lines']:.1f}% lines, "
-        f"{measured['branches']:.1f}% branches"
-    )
-    assert measured["files"] > 0
 
 
 def test_figures_count_as_exercised(docs_coverage: dict) -> None:

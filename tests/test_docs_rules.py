@@ -187,6 +187,26 @@ def test_nested_fences_close_the_commonmark_way() -> None:
     assert unclosed_fence("Inline ```code``` is not a fence.\n") is None
 
 
+def test_an_option_block_that_is_not_yaml_fails_at_its_line(tmp_path: Path) -> None:
+    # MyST's own lenient reader would take "[tip" as a class name and say nothing.
+    body = "正文。\n\n```{admonition} 标题\n---\nclass: [tip\n---\n内容。\n```\n"
+    page, build = build_page(tmp_path, body)
+    assert build.returncode != 0
+    assert reported(build.output, page, body_line(5)), build.output[-3000:]
+    assert "not valid YAML" in build.output
+
+
+def test_option_blocks_are_read_as_yaml() -> None:
+    from fences import bad_option_blocks
+
+    good = "```{admonition} t\n---\nclass: tip\nname: x\n---\nbody\n```\n"
+    assert list(bad_option_blocks(good)) == []
+    folded = "```{admonition} t\n---\nclass: tip\n  name: x\n---\nbody\n```\n"
+    assert [line for line, _ in bad_option_blocks(folded)] == [4]
+    listed = ":::{note}\n---\n- tip\n---\nbody\n:::\n"
+    assert "key: value" in next(bad_option_blocks(listed))[1]
+
+
 def test_a_failing_figure_names_its_file_and_line(tmp_path: Path) -> None:
     body = "正文。\n\n```{eval-rst}\n.. plot::\n\n   raise RuntimeError('no data')\n```\n"
     page, build = build_page(tmp_path, body)

@@ -22,6 +22,7 @@ import importlib
 import signal
 import threading
 import traceback
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -118,8 +119,8 @@ def _blocks(doctree: nodes.document) -> list[nodes.Element]:
     )
 
 
-def _docstring_module(source: str) -> dict[str, Any] | None:
-    """The namespace a docstring's examples run in: its module's, as under pytest --doctest-modules.
+def _docstring_module(source: str) -> str | None:
+    """The module whose namespace a docstring's examples run in, as under pytest --doctest-modules.
 
     autodoc marks blocks from docstrings with a source like ``.../x.py:docstring of pkg.mod.func``.
     """
@@ -128,10 +129,12 @@ def _docstring_module(source: str) -> dict[str, Any] | None:
         return None
     parts = source.split(marker, 1)[1].split(".")
     for end in range(len(parts), 0, -1):
+        name = ".".join(parts[:end])
         try:
-            return dict(vars(importlib.import_module(".".join(parts[:end]))))
+            importlib.import_module(name)
         except ImportError:
             continue
+        return name
     return None
 
 
@@ -144,63 +147,95 @@ def _first_code_line(node: nodes.Element) -> int:
     return node.line or 0
 
 
-def run_examples(app: Sphinx, doctree: nodes.document) -> None:
-    env = app.env
-    docname = env.docname
+@dataclass(frozen=True)
+class Block:
+    """One block of examples the gate runs: where it is, its text, and its namespace.
+
+    Blocks of a page share one namespace, top to bottom; a docstring's blocks run in a copy of
+    their module's namespace (``module``). The mutation tool (mutation/run.py) replays them.
+    """
+
+    docname: str
+    source: str
+    line: int  # 0-based line of the block's first line of code in ``source``
+    text: str
+    module: str | None = None
+
+
+def page_blocks(docname: str, doctree: nodes.document) -> list[Block]:
+    """The page's blocks to run; warns about code that looks tested but would not be."""
     parser = doctest.DocTestParser()
-    runner = _PageRunner(app.config.examples_timeout)
+    found = []
+    for node in _blocks(doctree):
+        language = node.get("language", "")
+        location = (docname, node.line)
+        if isinstance(node, nodes.literal_block) and language in PYTHON_LANGUAGES:
+            if not node.get("norun"):
+                logger.warning(
+                    "this %s code block is not executed by the gate: write it as a "
+                    "```pycon``` example, or as ```{norun} <why it must not run>```",
+                    language,
+                    location=location,
+                    type="examples",
+                )
+            continue
+        if isinstance(node, nodes.literal_block) and language not in EXAMPLE_LANGUAGES:
+            continue
+        source = node.source or doctree.get("source") or docname
+        text = node.astext() + "\n"
+        block = Block(docname, source, _first_code_line(node), text, _docstring_module(source))
+        examples = parser.get_examples(block.text)
+        if not examples:
+            logger.warning(
+                "this pycon block has no >>> example to run", location=location, type="examples"
+            )
+            continue
+        for ex in examples:
+            if ex.options.get(doctest.SKIP):
+                logger.warning(
+                    "+SKIP is not allowed: an example that cannot run belongs in a "
+                    "```{norun} <why>``` block",
+                    location=f"{source}:{block.line + ex.lineno + 1}",
+                    type="examples",
+                )
+        found.append(block)
+    return found
+
+
+def run_blocks(blocks: list[Block], runner: doctest.DocTestRunner) -> int:
+    """Run the blocks in order, in their namespaces; return how many examples ran."""
+    parser = doctest.DocTestParser()
     page_globs: dict[str, Any] = {"__name__": "__main__"}
     docstring_globs: dict[str, dict[str, Any]] = {}  # one namespace per docstring
     ran = 0
+    for block in blocks:
+        if block.module is None:
+            globs = page_globs
+        else:
+            module = importlib.import_module(block.module)
+            globs = docstring_globs.setdefault(block.source, dict(vars(module)))
+        test = parser.get_doctest(block.text, globs, block.docname, block.source, block.line)
+        test.examples = [ex for ex in test.examples if not ex.options.get(doctest.SKIP)]
+        runner.run(test, clear_globs=False)
+        # DocTest runs in a copy of the namespace: carry its state on to the next block.
+        if block.module is None:
+            page_globs = test.globs
+        else:
+            docstring_globs[block.source] = test.globs
+        ran += len(test.examples)
+    return ran
+
+
+def run_examples(app: Sphinx, doctree: nodes.document) -> None:
+    env = app.env
+    blocks = page_blocks(env.docname, doctree)
+    runner = _PageRunner(app.config.examples_timeout)
     previous = signal.getsignal(signal.SIGALRM)
     on_main = threading.current_thread() is threading.main_thread()
     if on_main:
         signal.signal(signal.SIGALRM, _on_alarm)
     try:
-        for node in _blocks(doctree):
-            language = node.get("language", "")
-            location = (docname, node.line)
-            if isinstance(node, nodes.literal_block) and language in PYTHON_LANGUAGES:
-                if not node.get("norun"):
-                    logger.warning(
-                        "this %s code block is not executed by the gate: write it as a "
-                        "```pycon``` example, or as ```{norun} <why it must not run>```",
-                        language,
-                        location=location,
-                        type="examples",
-                    )
-                continue
-            if isinstance(node, nodes.literal_block) and language not in EXAMPLE_LANGUAGES:
-                continue
-            source = node.source or doctree.get("source") or docname
-            line = _first_code_line(node)
-            module_globs = _docstring_module(source)
-            if module_globs is not None:
-                globs = docstring_globs.setdefault(source, module_globs)
-            else:
-                globs = page_globs
-            test = parser.get_doctest(node.astext() + "\n", globs, docname, source, line)
-            if not test.examples:
-                logger.warning(
-                    "this pycon block has no >>> example to run", location=location, type="examples"
-                )
-                continue
-            skipped = [ex for ex in test.examples if ex.options.get(doctest.SKIP)]
-            for ex in skipped:
-                logger.warning(
-                    "+SKIP is not allowed: an example that cannot run belongs in a "
-                    "```{norun} <why>``` block",
-                    location=f"{source}:{line + ex.lineno + 1}",
-                    type="examples",
-                )
-            test.examples = [ex for ex in test.examples if ex not in skipped]
-            runner.run(test, clear_globs=False)
-            # DocTest runs in a copy of the namespace: carry its state on to the next block.
-            if module_globs is not None:
-                docstring_globs[source] = test.globs
-            else:
-                page_globs = test.globs
-            ran += len(test.examples)
+        ran = run_blocks(blocks, runner)
     finally:
         if on_main:
             faulthandler.cancel_dump_traceback_later()
@@ -210,7 +245,7 @@ def run_examples(app: Sphinx, doctree: nodes.document) -> None:
         logger.warning(message, location=where, type="examples")
     if ran:
         _depend_on_package(env)
-    env.explained_examples[docname] = ran  # type: ignore[attr-defined]
+    env.explained_examples[env.docname] = ran  # type: ignore[attr-defined]
 
 
 def _depend_on_package(env: BuildEnvironment) -> None:

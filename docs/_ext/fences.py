@@ -1,21 +1,28 @@
-"""A code fence left open is an error.
+"""Fences that would silently not do what the page says are errors.
 
-Markdown closes an unclosed fence at the end of the page, so everything after it becomes the
-fence's content: its examples would silently not run and its headings would vanish. This reads
-each page's source and warns (an error under ``-W``) at the line of a fence that is never closed.
-Fences nest the CommonMark way: only a line of at least as many of the same character closes one.
+* A fence left open: Markdown closes it at the end of the page, so everything after it becomes the
+  fence's content: its examples would silently not run and its headings would vanish. Fences nest
+  the CommonMark way: only a line of at least as many of the same character closes one.
+* A directive's ``---`` option block that is not valid YAML: MyST reads it with a lenient parser
+  of its own and accepts, for example, ``class: [tip`` as the class ``[tip`` without a word.
+
+Both are reported as warnings (errors under ``-W``) at the line in the page's source.
 """
 
 from __future__ import annotations
 
 import re
+import textwrap
+from collections.abc import Iterator
 from typing import Any
 
+import yaml
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
 FENCE = re.compile(r"^\s*(`{3,}|~{3,})(.*)$")
+DIRECTIVE = re.compile(r"^\s*(`{3,}|~{3,}|:{3,})\{[^}]+\}")
 
 
 def unclosed_fence(text: str) -> int | None:
@@ -34,6 +41,28 @@ def unclosed_fence(text: str) -> int | None:
     return open_at
 
 
+def bad_option_blocks(text: str) -> Iterator[tuple[int, str]]:
+    """(1-based line, YAML error) for each directive option block that is not a YAML mapping."""
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if not DIRECTIVE.match(line) or i + 1 >= len(lines) or lines[i + 1].strip() != "---":
+            continue
+        end = next((j for j in range(i + 2, len(lines)) if lines[j].strip() == "---"), None)
+        if end is None:
+            continue  # MyST itself reports an option block that never ends
+        block = textwrap.dedent("\n".join(lines[i + 2 : end]))
+        try:
+            options = yaml.safe_load(block)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            offset = mark.line if mark is not None else 0
+            problem = getattr(exc, "problem", None) or str(exc)
+            yield i + 3 + offset, f"this directive's option block is not valid YAML: {problem}"
+            continue
+        if options is not None and not isinstance(options, dict):
+            yield i + 3, "this directive's option block must be YAML `key: value` lines"
+
+
 def check_fences(app: Sphinx, docname: str, source: list[str]) -> None:
     if not app.env.doc2path(docname).name.endswith(".md"):
         return
@@ -44,6 +73,8 @@ def check_fences(app: Sphinx, docname: str, source: list[str]) -> None:
             location=(docname, line),
             type="fences",
         )
+    for line, message in bad_option_blocks(source[0]):
+        logger.warning(message, location=(docname, line), type="fences")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -116,3 +116,36 @@ def test_figure_helpers_validate_their_arguments():
         figures.plot_adaboost_boundaries(rounds=(0,))
     with pytest.raises(ValueError, match="n_estimators must be >= 1"):
         figures.shrinkage_curves(n_estimators=0)
+
+
+def test_figure_helpers_check_arguments_before_caching_or_drawing():
+    # each was a TypeError/ValueError from Python or numpy (unhashable cache key, a seed numpy
+    # rejects, np.arange of a bad size, ...), or an overflow warning
+    with pytest.raises(ValueError, match="max_features must be"):
+        figures.correlated_tree_variance([1], n_sets=2, n_trees=2)
+    with pytest.raises(ValueError, match="random_state must be None"):
+        figures.correlated_tree_variance(1.0, n_sets=2, n_trees=2, random_state="abc")
+    with pytest.raises(ValueError, match="n_estimators must be an int"):
+        figures.shrinkage_curves(n_estimators=[2])
+    with pytest.raises(ValueError, match="random_state must be None"):
+        figures.shrinkage_curves(n_estimators=2, random_state=[0])
+    with pytest.raises(ValueError, match="n_trees must be <="):
+        figures.plot_correlated_trees(n_trees=10**30)
+    with pytest.raises(ValueError, match="random_state must be None"):
+        figures.plot_max_features(random_state="abc")
+    with pytest.raises(ValueError, match="rounds must be a non-empty tuple"):
+        figures.plot_adaboost_boundaries(rounds=np.array([1, 2]))
+    with pytest.raises(ValueError, match="rounds must be a non-empty tuple"):
+        figures.plot_adaboost_boundaries(rounds=1.5)
+    with pytest.raises(ValueError, match="delta must be a finite real number"):
+        figures.plot_regression_losses("abc")
+    plt.close(figures.plot_regression_losses(1e300))  # was an overflow RuntimeWarning
+
+
+def test_permutation_importance_checks_estimator_and_y():
+    X = np.arange(12.0).reshape(6, 2)
+    model = DecisionTreeRegressor().fit(X, X[:, 0])
+    with pytest.raises(ValueError, match="a fitted instance, not a class"):
+        permutation_importance(DecisionTreeRegressor, X, X[:, 0])  # was TypeError from Python
+    with pytest.raises(ValueError, match=r"y must be an array of shape \(6,\)"):
+        permutation_importance(model, X, [[1], [2, 3]] * 3)  # was numpy's inhomogeneous shape

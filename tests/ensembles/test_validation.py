@@ -109,7 +109,7 @@ def test_sample_weight_checks():
         (lambda: RandomForestClassifier(bootstrap=False, oob_score=True), "needs bootstrap=True"),
         (lambda: RandomForestClassifier(bootstrap="yes"), "bootstrap must be True or False"),
         (lambda: AdaBoostClassifier(learning_rate=0), r"learning_rate must be in \(0.0, inf\)"),
-        (lambda: AdaBoostClassifier(estimator="stump"), "estimator must have fit"),
+        (lambda: AdaBoostClassifier(estimator="stump"), "estimator must be an instance with fit"),
         (lambda: GradientBoostingClassifier(loss="exponential"), "loss must be one of"),
         (lambda: GradientBoostingClassifier(subsample=0.0), r"subsample must be in \(0.0, 1.0\]"),
         (lambda: GradientBoostingClassifier(init="mean"), "init must be None or 'zero'"),
@@ -149,3 +149,143 @@ def test_get_set_params_and_repr():
     assert repr(model) == "RandomForestClassifier(n_estimators=7, max_depth=3)"
     with pytest.raises(ValueError, match="has no parameter 'depth'"):
         model.set_params(depth=3)
+
+
+# -- bugs found by tests/test_hostile_inputs.py (each test failed before its fix) ----------------
+
+
+@pytest.mark.parametrize("cls", CLASSIFIERS + REGRESSORS)
+def test_ragged_input_gets_our_message(cls):
+    y = Y_CLASS if cls in CLASSIFIERS else Y_REAL
+    with pytest.raises(ValueError, match="X must be a 2-D array of numbers"):
+        cls().fit([[1.0, 2.0], [3.0]], y[:2])  # was numpy's "setting an array element ..."
+    with pytest.raises(ValueError, match="y must be a 1-D array"):
+        cls().fit(X, [[1], [2, 3]] * 3)
+    with pytest.raises(ValueError, match="sample_weight must be a 1-D array"):
+        cls().fit(X, y, sample_weight=[[1], [2, 3]] * 3)
+
+
+def test_real_hyper_parameters_accept_python_ints_of_any_size():
+    from explained.ensembles.datasets import make_circle
+
+    with pytest.raises(ValueError, match=r"noise must be in \[0.0, 1.0\]"):
+        make_circle(10, noise=10**30)  # was TypeError: ufunc 'isfinite' not supported
+    with pytest.raises(ValueError, match="learning_rate must be a finite real number"):
+        AdaBoostClassifier(learning_rate=10**400).fit(X, Y_CLASS)
+
+
+@pytest.mark.parametrize(
+    "cls", [DecisionTreeClassifier, RandomForestClassifier, AdaBoostClassifier]
+)
+@pytest.mark.parametrize("scale", [1e-300, 1e-170, 1e200, 1e308])
+def test_sample_weight_scale_does_not_matter(cls, scale):
+    rng = np.random.default_rng(0)
+    Xr = rng.normal(size=(60, 3))
+    y = (Xr[:, 0] + 0.3 * Xr[:, 1] > 0).astype(int)
+    params = {"random_state": 0, "n_estimators": 3} if cls is not DecisionTreeClassifier else {}
+    reference = cls(**params).fit(Xr, y).predict_proba(Xr)
+    # was an overflow (RuntimeWarning) for huge weights, and splits chosen at random for tiny
+    # ones (their squares underflow to 0 in the split search)
+    scaled = cls(**params).fit(Xr, y, sample_weight=np.full(60, scale)).predict_proba(Xr)
+    assert np.allclose(scaled, reference)
+
+
+@pytest.mark.parametrize("cls", REGRESSORS)
+def test_r2_score_of_a_constant_target(cls):
+    model = cls().fit(X, Y_REAL)
+    # was a division by zero (RuntimeWarning, NaN or -inf); scikit-learn's r2_score gives 1 or 0
+    assert model.score(X, np.full(6, 2.0)) == 0.0
+    assert cls().fit(X, np.full(6, 2.0)).score(X, np.full(6, 2.0)) == 1.0
+
+
+@pytest.mark.parametrize("cls", CLASSIFIERS + REGRESSORS)
+def test_score_checks_y(cls):
+    y = Y_CLASS if cls in CLASSIFIERS else Y_REAL
+    model = cls().fit(X, y)
+    with pytest.raises(ValueError, match="inconsistent numbers of samples: 6 and 2"):
+        model.score(X, y[:2])  # was numpy's "operands could not be broadcast together"
+    with pytest.raises(ValueError, match="y must be 1-D"):
+        model.score(X, None)  # was NaN (regressors) or a numpy message
+
+
+def test_random_forest_regressor_oob_score_of_a_constant_target():
+    forest = RandomForestRegressor(n_estimators=5, oob_score=True, random_state=0)
+    assert forest.fit(X, np.ones(6)).oob_score_ == 1.0  # was 0 / 0: NaN and a RuntimeWarning
+
+
+def test_random_forest_oob_score_needs_an_out_of_bag_sample():
+    X2 = np.array([[0.0], [1.0]])
+    # seed 1 puts both rows into the only bootstrap sample (checked by estimators_samples_)
+    forest = RandomForestClassifier(n_estimators=1, bootstrap=True, random_state=1)
+    assert sorted(forest.fit(X2, [0, 1]).estimators_samples_[0].tolist()) == [0, 1]
+    with pytest.raises(ValueError, match="no out-of-bag estimate"):
+        forest.set_params(oob_score=True).fit(X2, [0, 1])  # was the mean of an empty slice
+
+
+@pytest.mark.parametrize("cls", [RandomForestClassifier, RandomForestRegressor])
+def test_random_forest_with_few_positive_weights(cls):
+    y = Y_CLASS if cls is RandomForestClassifier else Y_REAL
+    w = np.array([1.0, 0, 0, 0, 0, 0])
+    # was IndexError / ZeroDivisionError when a bootstrap sample drew only zero-weight rows
+    forest = cls(n_estimators=10, random_state=0).fit(X, y, sample_weight=w)
+    assert all(w[s].sum() > 0 for s in forest.estimators_samples_)
+    assert np.all(np.isfinite(forest.predict(X).astype(float)))
+
+
+def test_array_hyper_parameters_get_our_message():
+    criterion = np.array(["gini", "gini"])
+    with pytest.raises(ValueError, match="criterion must be one of"):
+        DecisionTreeClassifier(criterion=criterion).fit(
+            X, Y_CLASS
+        )  # was "truth value ... ambiguous"
+    with pytest.raises(ValueError, match="init must be None or 'zero'"):
+        GradientBoostingRegressor(init=np.zeros(2)).fit(X, Y_REAL)
+    with pytest.raises(ValueError, match="init must be None or 'zero'"):
+        GradientBoostingClassifier(init=np.zeros(2)).fit(X, Y_CLASS)
+
+
+@pytest.mark.parametrize("cls", [GradientBoostingClassifier, GradientBoostingRegressor])
+def test_gradient_boosting_rejects_a_learning_rate_that_overflows(cls):
+    y = Y_CLASS if cls is GradientBoostingClassifier else Y_REAL
+    with pytest.raises(ValueError, match="learning_rate=1e[+]300 is too large"):
+        cls(learning_rate=1e300, n_estimators=3).fit(X, y)  # was an overflow RuntimeWarning
+
+
+def test_gradient_boosting_classifier_with_zero_weight_classes():
+    with pytest.raises(ValueError, match="single class with a positive sample_weight"):
+        # was log(0): a divide-by-zero RuntimeWarning
+        GradientBoostingClassifier().fit(X, Y_CLASS, sample_weight=Y_CLASS.astype(float))
+    y3 = np.array([0, 1, 2, 0, 1, 2])
+    w = np.array([1.0, 1.0, 0.0, 1.0, 1.0, 0.0])
+    model = GradientBoostingClassifier(n_estimators=5).fit(X, y3, sample_weight=w)
+    assert np.all(np.isfinite(model.predict_proba(X)))  # the prior is clipped, as in scikit-learn
+
+
+def test_gradient_boosting_subsample_without_positive_weight():
+    w = np.array([1.0, 0, 0, 0, 0, 0])
+    with pytest.raises(ValueError, match="subsample of round"):
+        # was ZeroDivisionError: Weights sum to zero, can't be normalized
+        GradientBoostingRegressor(subsample=0.5, n_estimators=20, random_state=0).fit(
+            X, Y_REAL, sample_weight=w
+        )
+
+
+def test_adaboost_checks_its_estimator():
+    with pytest.raises(ValueError, match="estimator must be an instance with fit"):
+        AdaBoostClassifier(estimator=DecisionTreeClassifier).fit(X, Y_CLASS)  # was TypeError
+
+    class NoWeights:
+        def fit(self, X, y):
+            return self
+
+        def predict(self, X):
+            return np.zeros(len(X), dtype=int)
+
+    with pytest.raises(ValueError, match="does not support sample_weight"):
+        AdaBoostClassifier(estimator=NoWeights()).fit(X, Y_CLASS)  # was Python's TypeError
+
+
+def test_adaboost_staged_sample_weight_checks_y():
+    ada = AdaBoostClassifier(n_estimators=2).fit(X, Y_CLASS)
+    with pytest.raises(ValueError, match="classes seen in fit"):
+        list(ada.staged_sample_weight(X, [None] * 6))  # was TypeError: '<' not supported

@@ -6,6 +6,7 @@ or a bad hyper-parameter fails early with a :class:`ValueError` that says what w
 
 from __future__ import annotations
 
+import math
 import numbers
 from typing import Any
 
@@ -40,15 +41,16 @@ def check_is_fitted(estimator: Any, attribute: str, method: str) -> None:
 
 def check_X(X: Any, n_features: int | None = None, name: str = "X") -> np.ndarray:
     """Return ``X`` as a new C-contiguous float64 array of shape (n_samples, n_features)."""
-    if np.iscomplexobj(X):
-        raise ValueError(f"{name} must be real; got complex numbers.")
     try:
-        arr = np.array(X, dtype=np.float64, copy=True)
+        complex_input = np.iscomplexobj(X)
+        arr = None if complex_input else np.array(X, dtype=np.float64, copy=True)
     except (TypeError, ValueError) as exc:
         raise ValueError(
             f"{name} must be a 2-D array of numbers (n_samples, n_features); "
             f"could not convert it to float: {exc}"
         ) from None
+    if arr is None:
+        raise ValueError(f"{name} must be real; got complex numbers.")
     if arr.ndim != 2:
         raise ValueError(
             f"{name} must be 2-D (n_samples, n_features), got an array with {arr.ndim} "
@@ -67,8 +69,14 @@ def check_X(X: Any, n_features: int | None = None, name: str = "X") -> np.ndarra
     return np.ascontiguousarray(arr)
 
 
-def _check_1d(y: Any, n_samples: int, name: str) -> np.ndarray:
-    arr = np.asarray(y)
+def check_1d(y: Any, n_samples: int, name: str) -> np.ndarray:
+    """Return ``y`` as an array of shape (n_samples,), or raise a ValueError saying why not."""
+    try:
+        arr = np.asarray(y)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            f"{name} must be a 1-D array (n_samples,); could not convert it: {exc}"
+        ) from None
     if arr.ndim == 2 and arr.shape[1] == 1:
         raise ValueError(f"{name} must be 1-D (n_samples,), got shape {arr.shape}; use y.ravel().")
     if arr.ndim != 1:
@@ -82,7 +90,7 @@ def _check_1d(y: Any, n_samples: int, name: str) -> np.ndarray:
 
 def check_classification_target(y: Any, n_samples: int) -> tuple[np.ndarray, np.ndarray]:
     """Return ``(classes, encoded)`` for class labels ``y``; at least two classes are required."""
-    arr = _check_1d(y, n_samples, "y")
+    arr = check_1d(y, n_samples, "y")
     if arr.dtype.kind == "f":
         if not np.isfinite(arr).all():
             raise ValueError("y contains NaN or infinity; class labels must be finite.")
@@ -105,7 +113,7 @@ def check_classification_target(y: Any, n_samples: int) -> tuple[np.ndarray, np.
 
 def check_regression_target(y: Any, n_samples: int) -> np.ndarray:
     """Return ``y`` as a new finite float64 vector."""
-    arr = _check_1d(y, n_samples, "y")
+    arr = check_1d(y, n_samples, "y")
     if arr.dtype.kind not in "biuf":
         raise ValueError(f"y must be numeric (real) for a regressor, got dtype {arr.dtype}.")
     out = arr.astype(np.float64)
@@ -123,10 +131,15 @@ _Y_LIMIT = 1e150
 
 
 def check_sample_weight(sample_weight: Any, n_samples: int) -> np.ndarray:
-    """Return non-negative finite float64 weights (ones when ``sample_weight`` is None)."""
+    """Return non-negative finite float64 weights (ones when ``sample_weight`` is None).
+
+    Only the ratios of the weights matter, so weights whose largest value is outside
+    ``[2**-100, 2**100]`` are multiplied by a power of two (exactly) to bring it to [0.5, 1):
+    otherwise sums of squared weights in the split search overflow, or underflow to zero.
+    """
     if sample_weight is None:
         return np.ones(n_samples)
-    arr = _check_1d(sample_weight, n_samples, "sample_weight")
+    arr = check_1d(sample_weight, n_samples, "sample_weight")
     if arr.dtype.kind not in "biuf":
         raise ValueError(f"sample_weight must be numeric, got dtype {arr.dtype}.")
     out = arr.astype(np.float64)
@@ -134,8 +147,11 @@ def check_sample_weight(sample_weight: Any, n_samples: int) -> np.ndarray:
         raise ValueError("sample_weight contains NaN or infinity.")
     if (out < 0).any():
         raise ValueError("sample_weight must be non-negative.")
-    if out.sum() <= 0:
+    largest = out.max() if out.size else 0.0
+    if largest <= 0:
         raise ValueError("sample_weight must have a positive sum.")
+    if not 2.0**-100 <= largest <= 2.0**100:
+        out = np.ldexp(out, -math.frexp(largest)[1])
     return out
 
 
@@ -161,7 +177,8 @@ def check_float(
     value: Any, name: str, low: float, high: float, low_open: bool = True, high_open: bool = False
 ) -> float:
     """Check a real hyper-parameter inside an interval."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
+    # math.isfinite, not np.isfinite: a Python int beyond 64 bits is a real number too.
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not _finite(value):
         raise ValueError(f"{name} must be a finite real number, got {value!r}.")
     too_low = value <= low if low_open else value < low
     too_high = value >= high if high_open else value > high
@@ -172,11 +189,40 @@ def check_float(
     return float(value)
 
 
+def _finite(value: numbers.Real) -> bool:
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int too large for a float
+        return False
+
+
 def check_choice(value: Any, name: str, choices: tuple[str, ...]) -> str:
     """Check a string hyper-parameter against its allowed values."""
     if not isinstance(value, str) or value not in choices:
         raise ValueError(f"{name} must be one of {list(choices)}, got {value!r}.")
     return value
+
+
+def accuracy(y: Any, predicted: np.ndarray) -> float:
+    """Fraction of ``predicted`` labels equal to the labels ``y`` (the ``score`` of classifiers)."""
+    arr = check_1d(y, predicted.shape[0], "y")
+    if arr.dtype.kind not in "biufUSO":
+        raise ValueError(f"y must hold class labels, got dtype {arr.dtype}.")
+    return float(np.mean(predicted == arr))
+
+
+def r2(y: Any, predicted: np.ndarray) -> float:
+    """Coefficient of determination R² of ``predicted`` for targets ``y`` (``score`` of regressors).
+
+    As in scikit-learn's ``r2_score``, a constant ``y`` gives 1.0 for a perfect prediction and 0.0
+    otherwise, instead of a division by zero.
+    """
+    y = check_regression_target(y, predicted.shape[0])
+    residual = ((y - predicted) ** 2).sum()
+    total = ((y - y.mean()) ** 2).sum()
+    if total == 0:
+        return 1.0 if residual == 0 else 0.0
+    return float(1.0 - residual / total)
 
 
 def resolve_max_features(max_features: Any, n_features: int) -> int:

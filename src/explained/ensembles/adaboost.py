@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import inspect
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,6 +12,8 @@ import numpy as np
 from ._base import BaseEstimator
 from ._builder import presort
 from ._validation import (
+    accuracy,
+    check_1d,
     check_classification_target,
     check_float,
     check_int,
@@ -108,9 +111,24 @@ class AdaBoostClassifier(BaseEstimator):
     def _base(self) -> Any:
         if self.estimator is None:
             return DecisionTreeClassifier(max_depth=1, criterion="error")
-        if not (hasattr(self.estimator, "fit") and hasattr(self.estimator, "predict")):
+        if isinstance(self.estimator, type) or not (
+            hasattr(self.estimator, "fit") and hasattr(self.estimator, "predict")
+        ):
             raise ValueError(
-                f"estimator must have fit(X, y, sample_weight) and predict(X), got {self.estimator!r}."
+                "estimator must be an instance with fit(X, y, sample_weight) and predict(X), "
+                f"got {self.estimator!r}."
+            )
+        try:
+            parameters = inspect.signature(self.estimator.fit).parameters.values()
+            takes_weight = any(
+                p.name == "sample_weight" or p.kind is p.VAR_KEYWORD for p in parameters
+            )
+        except (TypeError, ValueError):  # no signature to read: let fit decide
+            takes_weight = True
+        if not takes_weight:
+            raise ValueError(
+                f"estimator {type(self.estimator).__name__} does not support sample_weight: "
+                "its fit has no sample_weight parameter, and AdaBoost re-weights the samples."
             )
         return self.estimator
 
@@ -244,10 +262,14 @@ class AdaBoostClassifier(BaseEstimator):
         from the fitted rounds for training data ``(X, y)`` without sample weights."""
         check_is_fitted(self, "estimators_", "staged_sample_weight")
         X = check_X(X, self.n_features_in_)
-        y = np.asarray(y)
-        encoded = np.searchsorted(self.classes_, y)
-        known = self.classes_[np.minimum(encoded, self.n_classes_ - 1)]
-        if y.shape != (X.shape[0],) or not np.array_equal(known, y):
+        y = check_1d(y, X.shape[0], "y")
+        try:
+            encoded = np.searchsorted(self.classes_, y)
+            known = self.classes_[np.minimum(encoded, self.n_classes_ - 1)]
+            seen = np.array_equal(known, y)
+        except TypeError:  # labels that do not compare with classes_
+            seen = False
+        if not seen:
             raise ValueError("y must be a 1-D array of the classes seen in fit, one per row of X.")
         weight = np.full(X.shape[0], 1.0 / X.shape[0])
         sign = np.where(encoded == 1, 1.0, -1.0)
@@ -262,7 +284,7 @@ class AdaBoostClassifier(BaseEstimator):
 
     def score(self, X: Any, y: Any) -> float:
         """Accuracy on ``(X, y)``."""
-        return float(np.mean(self.predict(X) == np.asarray(y)))
+        return accuracy(y, self.predict(X))
 
     @property
     def feature_importances_(self) -> np.ndarray:

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import check_int
+from ._validation import check_float, check_int, check_random_state, resolve_max_features
 from .adaboost import AdaBoostClassifier
 from .datasets import make_circle, make_friedman1, make_hastie_10_2
 from .forest import RandomForestClassifier, RandomForestRegressor
@@ -46,7 +46,7 @@ def plot_max_features(n_estimators: int = 20, random_state: int = 0) -> Any:
     noise; 600 training rows, 2000 test rows.
     """
     plt = _pyplot()
-    rng = np.random.default_rng(random_state)
+    rng = check_random_state(random_state)
     X, y = make_hastie_10_2(2600, random_state=rng)
     X = np.hstack([X, rng.standard_normal((X.shape[0], 40))])
     d = X.shape[1]
@@ -90,6 +90,8 @@ def correlated_tree_variance(
     """
     check_int(n_sets, "n_sets", 2)
     check_int(n_trees, "n_trees", 2)
+    resolve_max_features(max_features, 10)  # Friedman #1 has 10 features
+    check_random_state(random_state)  # before the cache: the key must be a valid, hashable seed
     key = (max_features, n_sets, n_trees, random_state)
     if key not in _VARIANCE_CACHE:
         _VARIANCE_CACHE[key] = _correlated_tree_variance(*key)
@@ -123,6 +125,8 @@ def _correlated_tree_variance(
 
 def plot_correlated_trees(n_sets: int = 16, n_trees: int = 20, random_state: int = 0) -> Any:
     """Measured variance of a forest's average against ρσ² + (1 − ρ)σ²/B for two ``max_features``."""
+    check_int(n_sets, "n_sets", 2)
+    check_int(n_trees, "n_trees", 2)
     plt = _pyplot()
     fig, ax = plt.subplots()
     B = np.arange(1, n_trees + 1)
@@ -192,8 +196,10 @@ def plot_adaboost_boundaries(
     rounds: tuple[int, ...] = (1, 3, 10, 100), random_state: int = 0
 ) -> Any:
     """Decision regions of AdaBoost with stumps after a few numbers of rounds (circle data)."""
-    if not rounds or any(check_int(m, "each entry of rounds", 1) is None for m in rounds):
+    if not isinstance(rounds, (tuple, list)) or not rounds:
         raise ValueError(f"rounds must be a non-empty tuple of positive ints, got {rounds!r}.")
+    for m in rounds:
+        check_int(m, "each entry of rounds", 1)
     plt = _pyplot()
     X, y = make_circle(300, noise=0.05, random_state=random_state)
     model = AdaBoostClassifier(n_estimators=max(rounds)).fit(X, y)
@@ -296,6 +302,8 @@ def shrinkage_curves(
     >>> sorted(curves), curves["lr=0.1"]["test"].shape
     (['lr=0.1', 'lr=0.1, subsample=0.5', 'lr=1.0'], (5,))
     """
+    check_int(n_estimators, "n_estimators", 1)
+    check_random_state(random_state)  # before the cache: the key must be a valid, hashable seed
     key = (n_estimators, random_state)
     if key not in _SHRINKAGE_CACHE:
         X, y = make_friedman1(1500, noise=1.0, random_state=random_state)
@@ -338,9 +346,11 @@ def plot_shrinkage_subsampling(n_estimators: int = 300, random_state: int = 0) -
 
 def plot_regression_losses(delta: float = 1.0) -> Any:
     """Squared, absolute and Huber losses and their negative gradients (pseudo-residuals)."""
+    delta = check_float(delta, "delta", 0.0, np.inf, high_open=True)
     plt = _pyplot()
     r = np.linspace(-3, 3, 301)
-    huber = np.where(np.abs(r) <= delta, 0.5 * r**2, delta * (np.abs(r) - 0.5 * delta))
+    with np.errstate(over="ignore"):  # a huge delta overflows the branch np.where does not take
+        huber = np.where(np.abs(r) <= delta, 0.5 * r**2, delta * (np.abs(r) - 0.5 * delta))
     fig, (left, right) = plt.subplots(1, 2, figsize=(8.0, 3.2))
     left.plot(r, 0.5 * r**2, label=r"squared $\frac{1}{2}r^2$")
     left.plot(r, np.abs(r), label="absolute $|r|$")

@@ -9,6 +9,7 @@ import numpy as np
 from ._base import BaseEstimator
 from ._builder import presort
 from ._validation import (
+    accuracy,
     check_classification_target,
     check_int,
     check_is_fitted,
@@ -16,11 +17,23 @@ from ._validation import (
     check_regression_target,
     check_sample_weight,
     check_X,
+    r2,
     resolve_max_features,
 )
 from .tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 __all__ = ["RandomForestClassifier", "RandomForestRegressor"]
+
+
+def _check_out_of_bag(seen: np.ndarray) -> np.ndarray:
+    """Rows left out of at least one bootstrap sample; oob_score_ needs at least one."""
+    has = seen > 0
+    if not has.any():
+        raise ValueError(
+            "oob_score=True but every sample was in every bootstrap sample, so no out-of-bag "
+            "estimate exists; use more trees or more samples, or oob_score=False."
+        )
+    return has
 
 
 class _BaseForest(BaseEstimator):
@@ -85,6 +98,9 @@ class _BaseForest(BaseEstimator):
             if self.bootstrap:
                 drawn = tree_rng.integers(0, n_samples, n_samples)
                 counts = np.bincount(drawn, minlength=n_samples)
+                while not (weight * counts).any():  # only zero-weight rows drawn: draw again
+                    drawn = tree_rng.integers(0, n_samples, n_samples)
+                    counts = np.bincount(drawn, minlength=n_samples)
             else:
                 drawn = np.arange(n_samples)
                 counts = np.ones(n_samples, dtype=np.intp)
@@ -193,7 +209,7 @@ class RandomForestClassifier(_BaseForest):
                 out = c == 0
                 total[out] += tree.tree_.value[tree.tree_.apply(X[out])]
                 seen[out] += 1
-            has = seen > 0
+            has = _check_out_of_bag(seen)
             proba = np.full_like(total, np.nan)
             proba[has] = total[has] / seen[has, None]
             self.oob_decision_function_ = proba
@@ -216,7 +232,7 @@ class RandomForestClassifier(_BaseForest):
 
     def score(self, X: Any, y: Any) -> float:
         """Accuracy on ``(X, y)``."""
-        return float(np.mean(self.predict(X) == np.asarray(y)))
+        return accuracy(y, self.predict(X))
 
 
 class RandomForestRegressor(_BaseForest):
@@ -287,12 +303,11 @@ class RandomForestRegressor(_BaseForest):
                 out = c == 0
                 total[out] += tree.tree_.value[tree.tree_.apply(X[out]), 0]
                 seen[out] += 1
-            has = seen > 0
+            has = _check_out_of_bag(seen)
             pred = np.full(X.shape[0], np.nan)
             pred[has] = total[has] / seen[has]
             self.oob_prediction_ = pred
-            resid = ((y[has] - pred[has]) ** 2).sum()
-            self.oob_score_ = float(1.0 - resid / ((y[has] - y[has].mean()) ** 2).sum())
+            self.oob_score_ = r2(y[has], pred[has])
         return self
 
     def predict(self, X: Any) -> np.ndarray:
@@ -305,7 +320,5 @@ class RandomForestRegressor(_BaseForest):
         return total / len(self.estimators_)
 
     def score(self, X: Any, y: Any) -> float:
-        """Coefficient of determination R² on ``(X, y)``."""
-        y = np.asarray(y, dtype=float)
-        residual = ((y - self.predict(X)) ** 2).sum()
-        return float(1.0 - residual / ((y - y.mean()) ** 2).sum())
+        """Coefficient of determination R² on ``(X, y)`` (1.0 or 0.0 for a constant ``y``)."""
+        return r2(y, self.predict(X))

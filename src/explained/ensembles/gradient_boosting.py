@@ -10,6 +10,7 @@ import numpy as np
 from ._base import BaseEstimator
 from ._builder import presort
 from ._validation import (
+    accuracy,
     check_choice,
     check_classification_target,
     check_float,
@@ -19,6 +20,7 @@ from ._validation import (
     check_regression_target,
     check_sample_weight,
     check_X,
+    r2,
     resolve_max_features,
 )
 from .tree import DecisionTreeRegressor
@@ -40,6 +42,10 @@ def _leaf_quantiles(leaf: np.ndarray, values: np.ndarray, weights: np.ndarray, q
         mask = leaf == node
         out[int(node)] = _weighted_quantile(values[mask], weights[mask], q)
     return out
+
+
+# Scores F beyond this make the squared residuals and the loss overflow.
+_RAW_LIMIT = 1e150
 
 
 class _BaseGB(BaseEstimator):
@@ -74,6 +80,11 @@ class _BaseGB(BaseEstimator):
                 inbag = np.zeros(n_samples, dtype=bool)
                 inbag[rng.choice(n_samples, n_inbag, replace=False)] = True
                 w_round = weight * inbag
+                if not w_round.any():
+                    raise ValueError(
+                        f"the subsample of round {m + 1} holds only rows with sample_weight 0; "
+                        "use a larger subsample or give more rows a positive weight."
+                    )
             else:
                 inbag = np.ones(n_samples, dtype=bool)
                 w_round = weight
@@ -84,7 +95,13 @@ class _BaseGB(BaseEstimator):
                 leaf = tree.tree_.apply(X)
                 self._update_leaves(tree, leaf, inbag, y, raw, gradient, weight, j)
                 trees[m, j] = tree
-                raw[:, j] += self.learning_rate * tree.tree_.value[leaf, 0]
+                with np.errstate(over="ignore"):
+                    raw[:, j] += self.learning_rate * tree.tree_.value[leaf, 0]
+                if not np.all(np.abs(raw[:, j]) <= _RAW_LIMIT):
+                    raise ValueError(
+                        f"the boosted scores exceed {_RAW_LIMIT:.0e} after round {m + 1}, so the "
+                        f"loss overflows; learning_rate={self.learning_rate!r} is too large."
+                    )
             train_score[m] = self._loss(y[inbag], raw[inbag], weight[inbag])
         self.estimators_ = trees
         self.train_score_ = train_score
@@ -200,7 +217,7 @@ class GradientBoostingRegressor(_BaseGB):
         weight = check_sample_weight(sample_weight, X.shape[0])
         check_choice(self.loss, "loss", self._losses)
         check_float(self.alpha, "alpha", 0.0, 1.0, high_open=True)
-        if self.init not in (None, "zero"):
+        if not (self.init is None or (isinstance(self.init, str) and self.init == "zero")):
             raise ValueError(f"init must be None or 'zero', got {self.init!r}.")
         self._check_common(X.shape[1])
         if self.init == "zero":
@@ -267,10 +284,8 @@ class GradientBoostingRegressor(_BaseGB):
         return self._raw(X)[:, 0].copy()
 
     def score(self, X: Any, y: Any) -> float:
-        """Coefficient of determination R² on ``(X, y)``."""
-        y = np.asarray(y, dtype=float)
-        residual = ((y - self.predict(X)) ** 2).sum()
-        return float(1.0 - residual / ((y - y.mean()) ** 2).sum())
+        """Coefficient of determination R² on ``(X, y)`` (1.0 or 0.0 for a constant ``y``)."""
+        return r2(y, self.predict(X))
 
 
 class GradientBoostingClassifier(_BaseGB):
@@ -331,12 +346,20 @@ class GradientBoostingClassifier(_BaseGB):
         classes, encoded = check_classification_target(y, X.shape[0])
         weight = check_sample_weight(sample_weight, X.shape[0])
         check_choice(self.loss, "loss", ("log_loss",))
-        if self.init not in (None, "zero"):
+        if not (self.init is None or (isinstance(self.init, str) and self.init == "zero")):
             raise ValueError(f"init must be None or 'zero', got {self.init!r}.")
         self._check_common(X.shape[1])
         self.classes_ = classes
         self.n_classes_ = int(classes.shape[0])
         prior = np.bincount(encoded, weights=weight, minlength=self.n_classes_) / weight.sum()
+        if np.count_nonzero(prior) < 2:
+            raise ValueError(
+                "y has a single class with a positive sample_weight; a classifier needs at least "
+                "two classes of positive weight."
+            )
+        # As scikit-learn does, keep log(prior) finite when a class has zero weight.
+        eps = np.finfo(float).eps
+        prior = np.clip(prior, eps, 1 - eps)
         if self.init == "zero":
             start = np.zeros(1 if self.n_classes_ == 2 else self.n_classes_)
         elif self.n_classes_ == 2:
@@ -420,4 +443,4 @@ class GradientBoostingClassifier(_BaseGB):
 
     def score(self, X: Any, y: Any) -> float:
         """Accuracy on ``(X, y)``."""
-        return float(np.mean(self.predict(X) == np.asarray(y)))
+        return accuracy(y, self.predict(X))

@@ -54,10 +54,16 @@ def permutation_importance(
     >>> bool(result.importances_mean[0] > 1.0 > 0.01 > abs(result.importances_mean[1]))
     True
     """
-    if not hasattr(estimator, "score"):
-        raise ValueError(f"estimator must have a score(X, y) method, got {estimator!r}.")
+    if isinstance(estimator, type) or not callable(getattr(estimator, "score", None)):
+        raise ValueError(  # noqa: TRY004 - ValueError as before (tests and callers catch it)
+            "estimator must have a score(X, y) method (a fitted instance, not a class), "
+            f"got {estimator!r}."
+        )
     X = check_X(X)
-    y = np.asarray(y)
+    try:
+        y = np.asarray(y)
+    except (TypeError, ValueError) as exc:  # e.g. a ragged list
+        raise ValueError(f"y must be an array of shape ({X.shape[0]},): {exc}") from None
     if y.shape != (X.shape[0],):
         raise ValueError(f"y must have shape ({X.shape[0]},), got {y.shape}.")
     repeats = check_int(n_repeats, "n_repeats", 1)

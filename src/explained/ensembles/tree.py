@@ -13,6 +13,7 @@ import numpy as np
 from ._base import BaseEstimator
 from ._builder import Tree, grow_tree, presort
 from ._validation import (
+    accuracy,
     check_choice,
     check_classification_target,
     check_int,
@@ -21,6 +22,7 @@ from ._validation import (
     check_regression_target,
     check_sample_weight,
     check_X,
+    r2,
     resolve_max_features,
 )
 
@@ -181,7 +183,7 @@ class DecisionTreeClassifier(_BaseTree):
         self.classes_ = classes
         self.n_classes_ = int(classes.shape[0])
         criterion = self.criterion
-        if criterion == "log_loss":
+        if isinstance(criterion, str) and criterion == "log_loss":
             self.criterion = "entropy"
         try:
             self._grow(X, stats, weight, order, rng)
@@ -201,7 +203,7 @@ class DecisionTreeClassifier(_BaseTree):
 
     def score(self, X: Any, y: Any) -> float:
         """Accuracy on ``(X, y)``."""
-        return float(np.mean(self.predict(X) == np.asarray(y)))
+        return accuracy(y, self.predict(X))
 
 
 class DecisionTreeRegressor(_BaseTree):
@@ -266,7 +268,5 @@ class DecisionTreeRegressor(_BaseTree):
         return self.tree_.value[self.tree_.apply(X), 0]
 
     def score(self, X: Any, y: Any) -> float:
-        """Coefficient of determination R² on ``(X, y)``."""
-        y = np.asarray(y, dtype=float)
-        residual = ((y - self.predict(X)) ** 2).sum()
-        return float(1.0 - residual / ((y - y.mean()) ** 2).sum())
+        """Coefficient of determination R² on ``(X, y)`` (1.0 or 0.0 for a constant ``y``)."""
+        return r2(y, self.predict(X))

@@ -1,0 +1,377 @@
+"""Mutation testing of ``explained`` with the docs as the only test suite (issue 8).
+
+Run: ``make mutation`` (all subpackages, writes mutation/report.md), or
+``.venv/bin/python mutation/run.py position`` / ``... src/explained/position/rope.py`` for a part.
+
+1. Sphinx builds the site once (dummy builder) and the gate records every block of examples it
+   runs: the articles' ``pycon`` fences and the docstring examples on the API pages, exactly what
+   ``make docs`` runs (docs/_ext/examples.py).
+2. Those blocks are replayed once per page under coverage.py, which gives each page's run time and
+   the lines of ``explained`` each page reaches. The replay must pass.
+3. For each mutant (mutation/mutants.py) a forked child imports the mutated module and replays the
+   pages that reach the mutated statement, fastest first, stopping at the first failing example.
+   The mutant is killed if an example fails, raises or runs past the time limit; it survives if
+   every example passes, or if no example reaches it at all.
+
+The score of a subpackage is killed / (mutants - equivalent). Mutants listed in
+mutation/equivalent.txt are equivalent (no example could tell them apart: the reason is given).
+``figures.py`` modules are not mutated: what they draw is an image the gate does not compare.
+"""
+
+from __future__ import annotations
+
+import argparse
+import doctest
+import importlib.abc
+import importlib.util
+import io
+import math
+import os
+import platform
+import signal
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import CodeType, ModuleType
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_NAME = "explained"
+PACKAGE = ROOT / "src" / PACKAGE_NAME
+SUBPACKAGES = ("python", "position", "multimodal", "ensembles")
+TARGET = 90.0  # % of non-equivalent mutants the docs must kill, per subpackage
+EQUIVALENT = Path(__file__).with_name("equivalent.txt")
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # one thread per child: -j uses the cores
+sys.path.insert(0, str(ROOT / "docs" / "_ext"))
+sys.path.insert(0, str(Path(__file__).parent))
+
+import examples
+from mutants import Mutant, mutants
+
+Suite = dict[str, list[examples.Block]]  # docname -> its blocks, in page order
+
+
+# -- 1. the suite: what the gate runs ----------------------------------------------------------
+
+
+def collect_suite() -> Suite:
+    """Build the site once and record the blocks the gate runs on every page."""
+    from sphinx.application import Sphinx
+
+    suite: Suite = {}
+    original = examples.run_blocks
+
+    def recording(blocks: list[examples.Block], runner: doctest.DocTestRunner) -> int:
+        if blocks:
+            suite[blocks[0].docname] = list(blocks)
+        return original(blocks, runner)
+
+    examples.run_blocks = recording
+    warnings = io.StringIO()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            app = Sphinx(
+                str(ROOT / "docs"), str(ROOT), f"{tmp}/out", f"{tmp}/doctrees", "dummy",
+                status=None, warning=warnings, freshenv=True,
+            )  # fmt: skip
+            app.build()
+    finally:
+        examples.run_blocks = original
+    if warnings.getvalue():
+        sys.exit(f"the docs build is not clean; fix it first:\n{warnings.getvalue()}")
+    return suite
+
+
+# -- 2. baseline: time and coverage per page ---------------------------------------------------
+
+
+class _Killed(Exception):
+    pass
+
+
+class _FailFast(doctest.DocTestRunner):
+    """Stops at the first example that does not pass: that is enough to kill a mutant."""
+
+    def report_failure(self, out, test, example, got) -> None:
+        raise _Killed
+
+    def report_unexpected_exception(self, out, test, example, exc_info) -> None:
+        raise _Killed
+
+
+def _forget_package() -> None:
+    """Unload the package, so that the next import (of a mutant, say) runs its code again."""
+    for name in [n for n in sys.modules if n.partition(".")[0] == PACKAGE_NAME]:
+        del sys.modules[name]
+
+
+@dataclass
+class Baseline:
+    seconds: dict[str, float] = field(default_factory=dict)  # docname -> replay time
+    reached: dict[Path, dict[int, set[str]]] = field(default_factory=dict)  # file -> line -> pages
+
+
+def measure_baseline(suite: Suite) -> Baseline:
+    import coverage
+
+    baseline = Baseline()
+    cov = coverage.Coverage(data_file=None, source=[PACKAGE_NAME])
+    _forget_package()
+    cov.start()
+    try:
+        for docname, blocks in suite.items():
+            cov.switch_context(docname)
+            start = time.perf_counter()
+            try:
+                examples.run_blocks(blocks, _FailFast(optionflags=0))
+            except _Killed:
+                sys.exit(f"{docname}: an example fails when replayed outside Sphinx")
+            baseline.seconds[docname] = time.perf_counter() - start
+    finally:
+        cov.stop()
+        _forget_package()
+    data = cov.get_data()
+    for filename in data.measured_files():
+        by_line = data.contexts_by_lineno(filename)
+        baseline.reached[Path(filename).resolve()] = {n: set(c) for n, c in by_line.items()}
+    return baseline
+
+
+def pages_for(mutant: Mutant, baseline: Baseline) -> list[str]:
+    """The pages whose examples reach the mutated statement, fastest first."""
+    lines = baseline.reached.get(mutant.path.resolve(), {})
+    if mutant.in_function:
+        first, last = mutant.statement
+        pages = set().union(*(lines.get(n, set()) for n in range(first, last + 1)))
+    else:  # runs when the module is imported: any page that uses the module
+        pages = set().union(*lines.values())
+    return sorted(pages, key=lambda page: baseline.seconds[page])
+
+
+# -- 3. mutants, each in a forked child --------------------------------------------------------
+
+
+class _MutantImporter(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Imports one module from a mutated code object instead of its file."""
+
+    def __init__(self, mutant: Mutant) -> None:
+        self.mutant = mutant
+        self.code: CodeType = mutant.code()
+
+    def find_spec(self, fullname, path, target=None):
+        if fullname != self.mutant.module:
+            return None
+        package = [str(self.mutant.path.parent)] if self.mutant.path.name == "__init__.py" else None
+        return importlib.util.spec_from_file_location(
+            fullname, self.mutant.path, loader=self, submodule_search_locations=package
+        )
+
+    def create_module(self, spec) -> None:
+        return None
+
+    def exec_module(self, module: ModuleType) -> None:
+        exec(self.code, module.__dict__)  # noqa: S102  (the point: run the mutated module)
+
+
+KILLED, SURVIVED = 1, 0
+
+
+def _child(mutant: Mutant, pages: list[str], suite: Suite, limit: int) -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)  # kills the child even inside C code
+    signal.alarm(limit)
+    code = SURVIVED
+    try:
+        _forget_package()
+        sys.meta_path.insert(0, _MutantImporter(mutant))
+        for page in pages:
+            examples.run_blocks(suite[page], _FailFast(optionflags=0))
+    except BaseException:  # noqa: BLE001  (a failing example, or a mutant that will not import)
+        code = KILLED
+    os._exit(code)
+
+
+@dataclass
+class Result:
+    mutant: Mutant
+    outcome: str  # "killed", "timeout", "survived", "not reached", "equivalent"
+    pages: list[str]
+
+
+def run_mutants(
+    todo: list[Mutant], suite: Suite, baseline: Baseline, jobs: int, equivalent: dict[str, str]
+) -> list[Result]:
+    results: list[Result] = []
+    queue = []
+    for mutant in todo:
+        pages = pages_for(mutant, baseline)
+        if mutant.key(ROOT) in equivalent:
+            results.append(Result(mutant, "equivalent", pages))
+        elif not pages:
+            results.append(Result(mutant, "not reached", pages))
+        else:
+            queue.append((mutant, pages))
+    running: dict[int, tuple[Mutant, list[str]]] = {}
+    started, done = time.perf_counter(), 0
+    while queue or running:
+        while queue and len(running) < jobs:
+            mutant, pages = queue.pop(0)
+            limit = math.ceil(5 + 3 * sum(baseline.seconds[p] for p in pages))
+            sys.stdout.flush()
+            pid = os.fork()
+            if pid == 0:
+                _child(mutant, pages, suite, limit)
+            running[pid] = (mutant, pages)
+        pid, status = os.wait()
+        mutant, pages = running.pop(pid)
+        if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGALRM:
+            outcome = "timeout"
+        elif os.WIFEXITED(status) and os.WEXITSTATUS(status) == SURVIVED:
+            outcome = "survived"
+        else:
+            outcome = "killed"
+        results.append(Result(mutant, outcome, pages))
+        done += 1
+        if done % 50 == 0 or not (queue or running):
+            elapsed = time.perf_counter() - started
+            left = elapsed / done * (len(queue) + len(running))
+            print(f"  {done} mutants run, {elapsed:.0f} s, about {left:.0f} s left", flush=True)
+    return sorted(results, key=lambda r: (str(r.mutant.path), r.mutant.line, r.mutant.node_index))
+
+
+# -- report ------------------------------------------------------------------------------------
+
+
+def read_equivalent() -> dict[str, str]:
+    """``key | reason`` lines of mutation/equivalent.txt (key as in Mutant.key)."""
+    entries = {}
+    for line in EQUIVALENT.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            key, reason = line.rsplit(" | ", 1)
+            entries[key] = reason
+    return entries
+
+
+def subpackage_of(mutant: Mutant) -> str:
+    return mutant.path.relative_to(PACKAGE).parts[0]
+
+
+def scores(results: list[Result]) -> dict[str, dict[str, float]]:
+    table: dict[str, Counter] = defaultdict(Counter)
+    for result in results:
+        table[subpackage_of(result.mutant)][result.outcome] += 1
+    summary = {}
+    for name, counts in sorted(table.items()):
+        total = sum(counts.values())
+        killed = counts["killed"] + counts["timeout"]
+        considered = total - counts["equivalent"]
+        summary[name] = {**counts, "total": total, "score": 100.0 * killed / max(considered, 1)}
+    return summary
+
+
+def render(results: list[Result], seconds: float, jobs: int) -> str:
+    import numpy
+
+    summary = scores(results)
+    out = [
+        "# Mutation testing with the docs as the test suite",
+        "",
+        "Generated by `make mutation` (mutation/run.py); do not edit by hand. A mutant is killed when",
+        "an example on the site fails, raises or times out; see the module docstring of",
+        "mutation/run.py for the method and mutation/mutants.py for what is mutated.",
+        "",
+        f"Run: {seconds / 60:.0f} min with {jobs} worker(s) on CPython {platform.python_version()},",
+        f"numpy {numpy.__version__}, {platform.machine()}. Target: at least {TARGET:.0f}% of the",
+        "non-equivalent mutants killed in each subpackage.",
+        "",
+        "| subpackage | mutants | killed | timed out | survived | not reached | equivalent | score |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name, row in summary.items():
+        cells = ["total", "killed", "timeout", "survived", "not reached", "equivalent"]
+        counts = " | ".join(str(int(row.get(c, 0))) for c in cells)
+        out.append(f"| {name} | {counts} | {row['score']:.1f}% |")
+    for title, outcomes in [
+        ("Surviving mutants", ("survived", "not reached")),
+        ("Equivalent mutants", ("equivalent",)),
+    ]:
+        out += ["", f"## {title}", ""]
+        chosen = [r for r in results if r.outcome in outcomes]
+        equivalent = read_equivalent()
+        for r in chosen:
+            m = r.mutant
+            where = f"{m.path.relative_to(ROOT).as_posix()}:{m.line}"
+            why = equivalent.get(m.key(ROOT)) or (
+                "no example reaches it"
+                if r.outcome == "not reached"
+                else "reached by " + ", ".join(r.pages)
+            )
+            out.append(f"- `{where}` `{m.description}` in `{m.source_line()}`: {why}")
+        if not chosen:
+            out.append("None.")
+    return "\n".join(out) + "\n"
+
+
+# -- command line ------------------------------------------------------------------------------
+
+
+def select(targets: list[str]) -> list[Mutant]:
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        relative = path.relative_to(PACKAGE)
+        if path.name == "figures.py":
+            continue
+        if targets and not any(
+            t in (relative.parts[0], str(path.relative_to(ROOT))) for t in targets
+        ):
+            continue
+        parts = ["explained", *relative.with_suffix("").parts]
+        module = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        found += mutants(path, module)
+    return found
+
+
+def using(suite: Suite, subpackages: set[str]) -> Suite:
+    """The pages whose examples mention ``explained.<subpackage>`` for one of ``subpackages``."""
+    names = [f"{PACKAGE_NAME}.{name}" for name in subpackages]
+    return {
+        page: blocks
+        for page, blocks in suite.items()
+        if any(
+            name in block.text or name in (block.module or "") for block in blocks for name in names
+        )
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("targets", nargs="*", help="subpackages or files (default: all)")
+    parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--report", type=Path, help="write the Markdown report here")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    todo = select(args.targets)
+    print(f"{len(todo)} mutants; collecting the examples (one docs build)...", flush=True)
+    suite = collect_suite()
+    if args.targets:  # a partial run: only the pages that import the subpackages it mutates
+        suite = using(suite, {subpackage_of(m) for m in todo})
+    print(f"{sum(len(b) for b in suite.values())} blocks on {len(suite)} pages; baseline...")
+    baseline = measure_baseline(suite)
+    results = run_mutants(todo, suite, baseline, args.jobs, read_equivalent())
+    seconds = time.perf_counter() - started
+    report = render(results, seconds, args.jobs)
+    if args.report:
+        args.report.write_text(report, encoding="utf-8")
+    summary = scores(results)
+    for name, row in summary.items():
+        print(f"explained.{name}: {row['score']:.1f}% of {int(row['total'])} mutants killed")
+    return 0 if all(row["score"] >= TARGET for row in summary.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,118 @@
+"""The mutation tool (mutation/) does what its report claims: the mutants it makes, and that a
+mutant the docs pin is killed while one they do not pin survives."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "mutation"))
+
+import run as mutation
+from examples import Block
+from mutants import mutants
+
+SOURCE = '''\
+"""Docstring 1 + 1 is not mutated."""
+
+
+def scale(x: float, factor: float = 2.0) -> float:
+    """Scale x."""
+    if x < 0:
+        raise ValueError(f"x must be >= 0, got {x - 1}")
+    return x * factor
+
+
+def unused(a: list[int]) -> bool:
+    return not a and len(a) == 0
+
+
+LIMIT = 10
+'''
+
+
+def _module(tmp_path: Path) -> Path:
+    path = tmp_path / "toy.py"
+    path.write_text(SOURCE, encoding="utf-8")
+    return path
+
+
+def test_the_mutants_of_a_small_module(tmp_path: Path) -> None:
+    found = [(m.line, m.description, m.in_function) for m in mutants(_module(tmp_path), "toy")]
+    assert found == [
+        (4, "2.0 -> 3.0", False),  # a default is evaluated at import, not when called
+        (6, "< -> <=", True),
+        (6, "0 -> 1", True),
+        (8, "* -> /", True),
+        (12, "and -> or", True),
+        (12, "drop not", True),
+        (12, "== -> !=", True),
+        (12, "0 -> 1", True),
+        (15, "10 -> 11", False),
+    ]  # nothing from the docstrings, the annotations or the raise statement
+
+
+def test_a_mutant_compiles_to_the_changed_behaviour(tmp_path: Path) -> None:
+    by_description = {m.description: m for m in mutants(_module(tmp_path), "toy")}
+    namespace: dict[str, object] = {}
+    exec(by_description["* -> /"].code(), namespace)  # noqa: S102
+    assert namespace["scale"](3.0) == 1.5  # was 3.0 * 2.0
+
+
+def test_copy_flags_are_not_mutated(tmp_path: Path) -> None:
+    path = tmp_path / "flags.py"
+    path.write_text("def f(a):\n    return a.astype(float, copy=False)\n", encoding="utf-8")
+    assert mutants(path, "flags") == []
+
+
+@pytest.fixture
+def toy_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A package ``toyexplained`` on sys.path, and the tool pointed at it."""
+    package = tmp_path / "toyexplained"
+    package.mkdir()
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "toy.py").write_text(SOURCE, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(mutation, "ROOT", tmp_path)
+    monkeypatch.setattr(mutation, "PACKAGE_NAME", "toyexplained")
+    yield package
+    mutation._forget_package()
+
+
+def test_only_the_mutants_an_example_pins_are_killed(toy_package: Path) -> None:
+    page = textwrap.dedent("""\
+        >>> from toyexplained.toy import scale
+        >>> scale(3.0)
+        6.0
+        """)
+    suite = {"page": [Block("page", "page.md", 0, page)]}
+    baseline = mutation.measure_baseline(suite)
+    todo = mutants(toy_package / "toy.py", "toyexplained.toy")
+    results = mutation.run_mutants(todo, suite, baseline, 2, {})
+    outcome = {(r.mutant.line, r.mutant.description): r.outcome for r in results}
+    assert outcome[8, "* -> /"] == "killed"  # 3.0 / 2.0 is not 6.0
+    assert outcome[4, "2.0 -> 3.0"] == "killed"  # the default factor shows in the output
+    assert outcome[6, "0 -> 1"] == "survived"  # x = 3.0 is far from the boundary: not pinned
+    assert outcome[12, "and -> or"] == "not reached"  # no example calls unused()
+    equivalent = {todo[1].key(toy_package.parent): "recorded as equivalent"}
+    rerun = mutation.run_mutants(todo[1:2], suite, baseline, 1, equivalent)
+    assert [r.outcome for r in rerun] == ["equivalent"]
+
+
+def test_a_mutant_that_hangs_is_killed_by_the_time_limit(toy_package: Path) -> None:
+    (toy_package / "toy.py").write_text(
+        "def countdown(n):\n    while n > 0:\n        n -= 1\n    return n\n", encoding="utf-8"
+    )
+    page = ">>> from toyexplained.toy import countdown\n>>> countdown(3)\n0\n"
+    suite = {"page": [Block("page", "page.md", 0, page)]}
+    baseline = mutation.measure_baseline(suite)
+    todo = [
+        m
+        for m in mutants(toy_package / "toy.py", "toyexplained.toy")
+        if m.description == "-= -> +="
+    ]
+    [result] = mutation.run_mutants(todo, suite, baseline, 1, {})
+    assert result.outcome == "timeout"
