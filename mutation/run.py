@@ -123,6 +123,9 @@ def measure_baseline(suite: Suite) -> Baseline:
     cov.start()
     try:
         for docname, blocks in suite.items():
+            # A fresh import per page: a cache (lru_cache) filled by one page would otherwise
+            # hide the code that another page reaches too.
+            _forget_package()
             cov.switch_context(docname)
             start = time.perf_counter()
             try:

@@ -18,12 +18,7 @@ from docs_build import (
     sphinx_build,
 )
 
-
-@pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory):
-    build = sphinx_build(ROOT, tmp_path_factory.mktemp("site") / "html")
-    assert build.returncode == 0, build.output[-6000:]
-    return build
+# `site` (tests/conftest.py): the real site, built once and shared with the browser suite.
 
 
 def test_site_builds_with_zero_warnings(site) -> None:

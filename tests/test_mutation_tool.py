@@ -116,3 +116,10 @@ def test_a_mutant_that_hangs_is_killed_by_the_time_limit(toy_package: Path) -> N
     ]
     [result] = mutation.run_mutants(todo, suite, baseline, 1, {})
     assert result.outcome == "timeout"
+
+
+def test_every_recorded_equivalent_names_a_mutant_that_exists() -> None:
+    # A stale entry (the line changed or went away) would hide nothing but mislead the reader.
+    keys = {m.key(mutation.ROOT) for m in mutation.select([])}
+    stale = [key for key in mutation.read_equivalent() if key not in keys]
+    assert stale == [], f"mutation/equivalent.txt names mutants that no longer exist: {stale}"

@@ -1,6 +1,6 @@
 """Fixtures of the browser suite: the built site, served on 127.0.0.1, and Debian's Chromium.
 
-The site is built once per session, exactly as the docs gate builds it. Set
+The site is the session's one build of the real site (``site`` in tests/conftest.py). Set
 ``EXPLAINED_SITE_HTML=<dir>`` to test an existing build instead (``make docs`` writes
 ``_build/html``); the benchmark and a developer iterating on a test use it.
 """
@@ -24,17 +24,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(scope="session")
-def site_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def site_html(request: pytest.FixtureRequest) -> Path:
     given = os.environ.get("EXPLAINED_SITE_HTML")
     if given:
         path = Path(given).resolve()
         assert (path / "index.html").is_file(), f"EXPLAINED_SITE_HTML={given} holds no built site"
         return path
-    from docs_build import ROOT, sphinx_build
-
-    build = sphinx_build(ROOT, tmp_path_factory.mktemp("browser-site") / "html")
-    assert build.returncode == 0, build.output[-6000:]
-    return build.outdir
+    return request.getfixturevalue("site").outdir
 
 
 @pytest.fixture(scope="session")

@@ -46,10 +46,29 @@ def sample_hard_negatives(
     >>> s = np.array([[1.0, 0.9, -1.0], [0.9, 1.0, -1.0], [0.0, 0.5, 1.0]])
     >>> sample_hard_negatives(s, np.random.default_rng(0), scale=50.0).tolist()
     [1, 0, 1]
+
+    ``scale`` runs from 0 (uniform over the other columns) to 1000 (almost always the most
+    similar one; the softmax subtracts each row's maximum, so it does not overflow). With two
+    rows the only choice is the other one:
+
+    >>> sample_hard_negatives(s, np.random.default_rng(0), scale=0.0).tolist()
+    [2, 0, 0]
+    >>> sample_hard_negatives(s, np.random.default_rng(0), scale=1e3).tolist()
+    [1, 0, 1]
+    >>> sample_hard_negatives(s[:2, :2], np.random.default_rng(0)).tolist()
+    [1, 0]
+    >>> sample_hard_negatives(s, np.random.default_rng(0), scale=2e3)
+    Traceback (most recent call last):
+    ...
+    ValueError: scale must lie in [0.0, 1000.0], got 2000.0
     >>> sample_hard_negatives(s[:1], np.random.default_rng(0))
     Traceback (most recent call last):
     ...
     ValueError: similarity must be a square matrix with at least 2 rows, got (1, 3)
+    >>> sample_hard_negatives(s[0], np.random.default_rng(0))
+    Traceback (most recent call last):
+    ...
+    ValueError: similarity must be a square matrix with at least 2 rows, got (3,)
     >>> sample_hard_negatives(s, 0)
     Traceback (most recent call last):
     ...
@@ -86,9 +105,24 @@ class MatchingHead:
     >>> from explained.multimodal.model import DualEncoder, train
     >>> encoder = DualEncoder(seed=0)
     >>> _ = train(encoder, make_dataset(1000, seed=0), epochs=4)
+
+    Before fitting, the head is the cosine similarity scaled by 10 (``w = 10``, ``c = 0``):
+
+    >>> pairs = make_dataset(5, seed=3)
+    >>> cos = np.sum(encoder.encode_images(pairs.images) * encoder.encode_texts(pairs.captions), axis=1)
+    >>> bool(np.allclose(MatchingHead(encoder).predict_proba(pairs.images, pairs.captions), 1 / (1 + np.exp(-10 * cos))))
+    True
+
+    ``fit`` runs 200 full-batch gradient steps; the bias ends negative, since most pairs are not
+    matches. Random negatives are easier and leave it less negative:
+
     >>> head = MatchingHead(encoder).fit(make_dataset(300, seed=1))
+    >>> round(head.c, 3), round(MatchingHead(encoder).fit(make_dataset(300, seed=1), hard_negatives=False).c, 3)
+    (-3.797, -2.798)
     >>> test = make_dataset(200, noise=0.5, seed=2)
     >>> bool(np.mean((head.predict_proba(test.images, test.captions) > 0.5) == test.is_clean) > 0.9)
+    True
+    >>> isinstance(MatchingHead(encoder).fit(make_dataset(2, seed=4)), MatchingHead)   # the minimum
     True
     >>> MatchingHead(encoder).fit(make_dataset(1))
     Traceback (most recent call last):
@@ -188,6 +222,40 @@ class Captioner:
     >>> img = make_dataset(1, classes=[9], seed=5).images
     >>> cap.generate(img, method="beam")
     ['a blue ring']
+    >>> cap.A.shape, cap.B.shape, cap.C.shape   # B has one extra row: the previous token <bos>
+    ((25, 64), (26, 25), (8, 25))
+
+    Greedy decoding is a beam of width 1; a wider beam can find a likelier caption it misses.
+    ``beam_width`` may go up to the whole vocabulary and ``top_p`` up to 1:
+
+    >>> x = make_dataset(40, seed=5).images[32:33]
+    >>> cap.generate(x, method="greedy"), cap.generate(x, method="beam", beam_width=2)
+    (['a photo of a red cross'], ['this is a red cross'])
+    >>> cap.generate(x, method="beam", beam_width=1) == cap.generate(x, method="greedy")
+    True
+    >>> cap.generate(img, method="beam", beam_width=25), cap.generate(img, top_p=1)
+    (['a blue ring'], ['a blue ring'])
+
+    A caption has at most 8 positions: training cuts longer ones to 7 words plus ``<eos>``:
+
+    >>> long = make_dataset(20, templates=("the big rendering of an image of a {}",), seed=0)
+    >>> Captioner(encoder).fit(long).generate(img, method="greedy")
+    ['the big rendering of an image of']
+
+    :func:`capfilt` captions every web image (nucleus sampling, seed 0 by default) and keeps the
+    pairs the ITM head accepts; its result cannot be modified:
+
+    >>> head = MatchingHead(encoder).fit(make_dataset(300, seed=1))
+    >>> web = make_dataset(8, noise=0.5, seed=3)
+    >>> r = capfilt(web, cap, head)
+    >>> r.synthetic.captions[:3]
+    ('a photo of a purple triangle', 'a photo of a red cross', 'a green square')
+    >>> web.is_clean.astype(int).tolist(), r.web_kept.astype(int).tolist()
+    ([0, 0, 0, 0, 1, 0, 0, 1], [0, 0, 0, 0, 1, 0, 0, 0])
+    >>> r.dataset = web
+    Traceback (most recent call last):
+    ...
+    dataclasses.FrozenInstanceError: cannot assign to field 'dataset'
     >>> cap.generate(img, method="sample")
     Traceback (most recent call last):
     ...
@@ -196,14 +264,26 @@ class Captioner:
     Traceback (most recent call last):
     ...
     ValueError: top_p must lie in (0, 1], got 0
+    >>> cap.generate(img, top_p=1.5)
+    Traceback (most recent call last):
+    ...
+    ValueError: top_p must lie in (0, 1], got 1.5
     >>> cap.generate(img, method="beam", beam_width=0)
     Traceback (most recent call last):
     ...
     ValueError: beam_width must be an int in 1..25 (the vocabulary), got 0
+    >>> cap.generate(img, method="beam", beam_width=26)
+    Traceback (most recent call last):
+    ...
+    ValueError: beam_width must be an int in 1..25 (the vocabulary), got 26
     >>> capfilt(make_dataset(4), cap, None, threshold=1.0)
     Traceback (most recent call last):
     ...
     ValueError: threshold is a probability in (0, 1), got 1.0
+    >>> capfilt(make_dataset(4), cap, None, threshold=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: threshold is a probability in (0, 1), got 0
     """
 
     def __init__(self, encoder):
@@ -215,7 +295,7 @@ class Captioner:
         self.C = np.zeros((_MAX_LEN, n_out))
 
     def _logits(self, h: np.ndarray, prev: np.ndarray, pos: np.ndarray) -> np.ndarray:
-        return h @ self.A.T + self.B[prev].reshape(len(prev), -1) + self.C[pos]
+        return h @ self.A.T + self.B[prev] + self.C[pos]
 
     def fit(self, data: ImageTextData, *, epochs: int = 150, lr: float = 0.05) -> Captioner:
         """Teacher-forced maximum likelihood on the captions of ``data``."""

@@ -146,6 +146,28 @@ def render_image(
     >>> img = render_image("yellow", "cross")
     >>> img.shape, img[:, 3, 3].tolist(), img[:, 0, 0].tolist()
     ((3, 8, 8), [1.0, 1.0, 0.0], [0.0, 0.0, 0.0])
+
+    The default ``shift=(1, 1)`` puts the shape one pixel from the top-left corner; here are the
+    red channels of a ring and a cross:
+
+    >>> render_image("red", "ring")[0].astype(int)
+    array([[0, 0, 0, 0, 0, 0, 0, 0],
+           [0, 1, 1, 1, 1, 1, 0, 0],
+           [0, 1, 0, 0, 0, 1, 0, 0],
+           [0, 1, 0, 0, 0, 1, 0, 0],
+           [0, 1, 0, 0, 0, 1, 0, 0],
+           [0, 1, 1, 1, 1, 1, 0, 0],
+           [0, 0, 0, 0, 0, 0, 0, 0],
+           [0, 0, 0, 0, 0, 0, 0, 0]])
+    >>> render_image("red", "cross", shift=(3, 0))[0].astype(int)
+    array([[0, 0, 0, 0, 0, 0, 0, 0],
+           [0, 0, 0, 0, 0, 0, 0, 0],
+           [0, 0, 0, 0, 0, 0, 0, 0],
+           [0, 0, 1, 0, 0, 0, 0, 0],
+           [0, 0, 1, 0, 0, 0, 0, 0],
+           [1, 1, 1, 1, 1, 0, 0, 0],
+           [0, 0, 1, 0, 0, 0, 0, 0],
+           [0, 0, 1, 0, 0, 0, 0, 0]])
     >>> render_image("pink", "ring")
     Traceback (most recent call last):
     ...
@@ -158,6 +180,10 @@ def render_image(
     Traceback (most recent call last):
     ...
     ValueError: shift must keep the 5x5 shape inside the image (0..3 each), got (4, 0)
+    >>> render_image("red", "ring", shift=(0, 4))
+    Traceback (most recent call last):
+    ...
+    ValueError: shift must keep the 5x5 shape inside the image (0..3 each), got (0, 4)
     >>> render_image("red", "ring", noise=-0.1)
     Traceback (most recent call last):
     ...
@@ -241,7 +267,10 @@ class ImageTextData:
     ) -> ImageTextData:
         """The same images with other captions (used by CapFilt's captioner)."""
         if len(captions) != len(self) or len(caption_labels) != len(self):
-            raise ValueError(f"need {len(self)} captions and caption labels, got {len(captions)}")
+            raise ValueError(
+                f"need {len(self)} captions and {len(self)} caption labels, "
+                f"got {len(captions)} and {len(caption_labels)}"
+            )
         return ImageTextData(
             self.images.copy(),
             tuple(captions),
@@ -291,11 +320,26 @@ def make_dataset(
     >>> data = make_dataset(4, seed=1)
     >>> len(data), data.images.shape
     (4, (4, 3, 8, 8))
+    >>> make_dataset(3).captions   # the default seed is 0: the same call gives the same data
+    ('a small cyan square', 'this is a yellow triangle', 'a yellow square')
     >>> [CLASS_NAMES[c] in cap for c, cap in zip(data.labels, data.captions)]
     [True, True, True, True]
     >>> noisy = make_dataset(1000, noise=0.3, seed=0)
     >>> round(float(np.mean(~noisy.is_clean)), 2)
     0.3
+
+    With ``noise=1`` every caption is wrong; with two classes a wrong caption names the other one:
+
+    >>> swapped = make_dataset(6, noise=1.0, classes=[3, 7], seed=0)
+    >>> sorted({(int(a), int(b)) for a, b in zip(swapped.labels, swapped.caption_labels)})
+    [(3, 7), (7, 3)]
+
+    The pairs are immutable; ``subset``, ``with_captions`` and ``concat`` return new ones:
+
+    >>> data.captions = ()
+    Traceback (most recent call last):
+    ...
+    dataclasses.FrozenInstanceError: cannot assign to field 'captions'
     >>> len(data.subset(data.is_clean)), data.subset([0, 2]).captions == data.captions[::2]
     (4, True)
     >>> len(data.concat(data)), data.with_captions(["a red ring"] * 4, [1] * 4).captions[0]
@@ -307,16 +351,24 @@ def make_dataset(
     >>> data.with_captions(["a red ring"], [1])
     Traceback (most recent call last):
     ...
-    ValueError: need 4 captions and caption labels, got 1
+    ValueError: need 4 captions and 4 caption labels, got 1 and 1
+    >>> data.with_captions(["a red ring"] * 4, [1])
+    Traceback (most recent call last):
+    ...
+    ValueError: need 4 captions and 4 caption labels, got 4 and 1
     >>> make_dataset(0)
     Traceback (most recent call last):
     ...
     ValueError: n must be a positive int (at most 10**7 for this toy world), got 0
+    >>> make_dataset(10**7 + 1)
+    Traceback (most recent call last):
+    ...
+    ValueError: n must be a positive int (at most 10**7 for this toy world), got 10000001
     >>> make_dataset(4, noise=1.5)
     Traceback (most recent call last):
     ...
     ValueError: noise is a probability and must lie in [0, 1], got 1.5
-    >>> make_dataset(4, classes=[3, 30])
+    >>> make_dataset(4, classes=[3, 24])
     Traceback (most recent call last):
     ...
     ValueError: classes must be a non-empty list of indices in 0..23
@@ -324,6 +376,10 @@ def make_dataset(
     Traceback (most recent call last):
     ...
     TypeError: classes must be integer class indices, got ['red ring']
+    >>> make_dataset(4, classes=[[3], [4, 5]])
+    Traceback (most recent call last):
+    ...
+    TypeError: classes must be integer class indices, got [[3], [4, 5]]
     >>> make_dataset(4, noise=0.5, classes=[3])
     Traceback (most recent call last):
     ...

@@ -25,7 +25,7 @@ def class_text_embeddings(model, classes, templates=("a photo of a {}",)) -> np.
     >>> e.shape, bool(np.allclose(np.linalg.norm(e, axis=1), 1))
     ((2, 16), True)
     """
-    classes = check_classes(list(classes) if not isinstance(classes, np.ndarray) else classes)
+    classes = check_classes(classes)
     templates = check_templates(templates)
     per_template = np.stack(
         [model.encode_texts([t.format(CLASS_NAMES[c]) for c in classes]) for t in templates]
@@ -36,7 +36,7 @@ def class_text_embeddings(model, classes, templates=("a photo of a {}",)) -> np.
 
 def zero_shot_predict(model, images, classes, templates=("a photo of a {}",)) -> np.ndarray:
     """Class index (from ``classes``) whose prompt embedding is nearest to each image."""
-    classes = check_classes(list(classes) if not isinstance(classes, np.ndarray) else classes)
+    classes = check_classes(classes)
     scores = model.encode_images(images) @ class_text_embeddings(model, classes, templates).T
     return classes[scores.argmax(axis=1)]
 
@@ -60,6 +60,8 @@ def recall_at_k(similarity: np.ndarray, k: int) -> float:
     >>> s = np.array([[0.9, 0.1, 0.0], [0.8, 0.5, 0.1], [0.2, 0.3, 0.1]])
     >>> recall_at_k(s, 1), round(recall_at_k(s, 2), 4), recall_at_k(s, 3)
     (0.3333333333333333, 0.6667, 1.0)
+    >>> recall_at_k(np.array([[0.5]]), 1)   # one pair: nothing can outrank it
+    1.0
     >>> recall_at_k(s[:2], 1)
     Traceback (most recent call last):
     ...
@@ -98,6 +100,18 @@ def linear_probe_accuracy(
     >>> x = np.array([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0], [0.1, 0.9]])
     >>> linear_probe_accuracy(x, np.array([0, 0, 1, 1]), x, np.array([0, 0, 1, 1]))
     1.0
+
+    The penalty may be 0 (plain logistic regression) up to 1000, and the softmax subtracts each
+    row's maximum first, so features a thousand times larger do not overflow:
+
+    >>> linear_probe_accuracy(x, np.array([0, 0, 1, 1]), x, np.array([0, 0, 1, 1]), l2=0)
+    1.0
+    >>> linear_probe_accuracy(x * 1e3, np.array([0, 0, 1, 1]), x * 1e3, np.array([0, 0, 1, 1]))
+    1.0
+    >>> linear_probe_accuracy(x, np.array([0, 0, 1, 1]), x, np.array([0, 0, 1, 1]), l2=1e4)
+    Traceback (most recent call last):
+    ...
+    ValueError: l2 must lie in [0.0, 1000.0], got 10000.0
     >>> linear_probe_accuracy(x, np.array([0, 0, 1]), x, np.array([0, 0, 1, 1]))
     Traceback (most recent call last):
     ...

@@ -52,7 +52,10 @@ def _as_scalar(name: str, value: object, *, positive: bool) -> float:
     return number
 
 
-def _check_pair(image_features: object, text_features: object) -> tuple[np.ndarray, np.ndarray]:
+def _check_pair(
+    image_features: object, text_features: object, logit_scale: object
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """The two batches and the (positive) logit scale, checked once for every loss below."""
     image = _as_features("image_features", image_features)
     text = _as_features("text_features", text_features)
     if image.shape != text.shape:
@@ -60,7 +63,7 @@ def _check_pair(image_features: object, text_features: object) -> tuple[np.ndarr
             "image_features and text_features must have the same shape (N, D): row i of each is "
             f"one matching pair; got {image.shape} and {text.shape}"
         )
-    return image, text
+    return image, text, _as_scalar("logit_scale", logit_scale, positive=True)
 
 
 def _log_softmax(logits: np.ndarray, axis: int) -> np.ndarray:
@@ -101,6 +104,14 @@ def clip_loss(image_features: object, text_features: object, logit_scale: float)
     >>> round(clip_loss(np.ones((4, 2)) / np.sqrt(2), np.ones((4, 2)) / np.sqrt(2), 10.0), 4)
     1.3863
 
+    A batch of one pair has no negative to push away, so its loss is 0 whatever the embeddings.
+    Each softmax subtracts its maximum logit first, so even a huge scale does not overflow:
+
+    >>> clip_loss(x[:1], x[1:2], 1.0)
+    0.0
+    >>> clip_loss(x, x, 1e4)
+    0.0
+
     What is not a pair of finite ``(N, D)`` batches and a positive scale is refused:
 
     >>> clip_loss(x, x[:3], 1.0)
@@ -136,8 +147,7 @@ def clip_loss(image_features: object, text_features: object, logit_scale: float)
     ...
     TypeError: image_features must be an array of (real) numbers, got ndarray of dtype complex128
     """
-    image, text = _check_pair(image_features, text_features)
-    scale = _as_scalar("logit_scale", logit_scale, positive=True)
+    image, text, scale = _check_pair(image_features, text_features, logit_scale)
     logits = scale * image @ text.T
     rows = -np.mean(np.diag(_log_softmax(logits, axis=1)))
     cols = -np.mean(np.diag(_log_softmax(logits, axis=0)))
@@ -166,8 +176,7 @@ def clip_loss_grad(
     >>> loss == clip_loss(x, x[::-1], 2.0), gx.shape
     (True, (5, 3))
     """
-    image, text = _check_pair(image_features, text_features)
-    scale = _as_scalar("logit_scale", logit_scale, positive=True)
+    image, text, scale = _check_pair(image_features, text_features, logit_scale)
     n = image.shape[0]
     cos = image @ text.T
     logits = scale * cos
@@ -215,15 +224,11 @@ def siglip_loss(
     >>> round(siglip_loss(x, x, 10.0, -10.0), 4)   # positives at 0, negatives at -10
     0.6932
     """
-    image, text = _check_pair(image_features, text_features)
-    scale = _as_scalar("logit_scale", logit_scale, positive=True)
+    image, text, scale = _check_pair(image_features, text_features, logit_scale)
     bias = _as_scalar("logit_bias", logit_bias, positive=False)
     logits = scale * image @ text.T + bias
     # -log sigmoid(m) = log(1 + exp(-m)), computed without overflow.
-    return (
-        float(np.sum(np.logaddexp(0.0, -_pair_signs(image.shape[0]) * logits)) / image.shape[0])
-        + 0.0
-    )
+    return float(np.sum(np.logaddexp(0.0, -_pair_signs(image.shape[0]) * logits)) / image.shape[0])
 
 
 def siglip_loss_grad(
@@ -239,8 +244,7 @@ def siglip_loss_grad(
     >>> round(loss, 4), round(gb, 4)   # the bias is pulled up by the three positives
     (0.6932, -0.4999)
     """
-    image, text = _check_pair(image_features, text_features)
-    scale = _as_scalar("logit_scale", logit_scale, positive=True)
+    image, text, scale = _check_pair(image_features, text_features, logit_scale)
     bias = _as_scalar("logit_bias", logit_bias, positive=False)
     n = image.shape[0]
     cos = image @ text.T
@@ -252,6 +256,11 @@ def siglip_loss_grad(
     d_image = scale * d_logits @ text
     d_text = scale * d_logits.T @ image
     return loss, d_image, d_text, float(np.sum(d_logits * cos)), float(np.sum(d_logits))
+
+
+def _check_devices(n_devices: object) -> None:
+    if isinstance(n_devices, bool) or not isinstance(n_devices, (int, np.integer)):
+        raise TypeError(f"n_devices must be an int, got {type(n_devices).__name__}")
 
 
 def siglip_chunk_schedule(n_devices: int) -> list[list[tuple[int, int]]]:
@@ -274,8 +283,7 @@ def siglip_chunk_schedule(n_devices: int) -> list[list[tuple[int, int]]]:
     ...
     TypeError: n_devices must be an int, got float
     """
-    if isinstance(n_devices, bool) or not isinstance(n_devices, (int, np.integer)):
-        raise TypeError(f"n_devices must be an int, got {type(n_devices).__name__}")
+    _check_devices(n_devices)
     if n_devices < 1:
         raise ValueError(f"n_devices must be at least 1, got {n_devices}")
     return [[(d, (d + k) % n_devices) for d in range(n_devices)] for k in range(n_devices)]
@@ -321,11 +329,9 @@ def siglip_loss_chunked(
     ...
     TypeError: n_devices must be an int, got float
     """
-    image, text = _check_pair(image_features, text_features)
-    scale = _as_scalar("logit_scale", logit_scale, positive=True)
+    image, text, scale = _check_pair(image_features, text_features, logit_scale)
     bias = _as_scalar("logit_bias", logit_bias, positive=False)
-    if isinstance(n_devices, bool) or not isinstance(n_devices, (int, np.integer)):
-        raise TypeError(f"n_devices must be an int, got {type(n_devices).__name__}")
+    _check_devices(n_devices)
     n = image.shape[0]
     if not 1 <= n_devices <= n:
         raise ValueError(

@@ -57,8 +57,19 @@ class DualEncoder:
     >>> u, v = model.encode_images(data.images), model.encode_texts(data.captions)
     >>> u.shape, bool(np.allclose(np.linalg.norm(v, axis=1), 1.0))
     ((3, 16), True)
-    >>> round(model.logit_scale, 2), round(DualEncoder(loss="siglip").logit_bias, 1)
-    (14.29, -10.0)
+    >>> round(model.logit_scale, 2), model.logit_bias, round(DualEncoder(loss="siglip").logit_bias, 1)
+    (14.29, 0.0, -10.0)
+
+    The default seed is 0, so two encoders built with the same arguments are identical:
+
+    >>> all(np.array_equal(DualEncoder().params[k], model.params[k]) for k in model.params)
+    True
+
+    With ``embed_dim=1`` every normalised embedding is +1 or -1 (a space too small to separate
+    24 classes):
+
+    >>> np.abs(DualEncoder(embed_dim=1).encode_texts(["a red ring", "a blue cross"])).ravel().tolist()
+    [1.0, 1.0]
     >>> DualEncoder(loss="infonce")
     Traceback (most recent call last):
     ...
@@ -71,6 +82,10 @@ class DualEncoder:
     Traceback (most recent call last):
     ...
     ValueError: images must have shape (n, 3, 8, 8), got (3, 8, 8)
+    >>> model.encode_images(np.zeros((2, 3, 4, 4)))
+    Traceback (most recent call last):
+    ...
+    ValueError: images must have shape (n, 3, 8, 8), got (2, 3, 4, 4)
     """
 
     def __init__(self, embed_dim: int = 16, hidden: int = 64, *, loss: str = "clip", seed: int = 0):
@@ -194,6 +209,17 @@ def train(
     >>> history = train(model, make_dataset(512, seed=0), epochs=3, batch_size=64)
     >>> len(history.losses), history.losses[-1] < history.losses[0]
     (24, True)
+    >>> model.logit_bias   # CLIP has no bias: its gradient is 0 and it stays 0
+    0.0
+
+    By default training runs 10 epochs of ``len(data) // batch_size`` steps; any batch size from
+    2 to ``len(data)`` is allowed, and one epoch (or one step) is enough:
+
+    >>> tiny = make_dataset(8, seed=2)
+    >>> [len(train(model, tiny, batch_size=b).losses) for b in (2, 3, 8)]
+    [40, 20, 10]
+    >>> len(train(model, tiny, batch_size=4, epochs=1).losses), len(train(model, tiny, batch_size=4, steps=1).losses)
+    (2, 1)
     >>> len(train(model, make_dataset(64, seed=1), steps=3, batch_size=32, learn_temperature=False).losses)
     3
 
@@ -203,6 +229,10 @@ def train(
     Traceback (most recent call last):
     ...
     ValueError: batch_size must be an int in 2..len(data) = 8, got 16
+    >>> train(model, make_dataset(8), batch_size=1)
+    Traceback (most recent call last):
+    ...
+    ValueError: batch_size must be an int in 2..len(data) = 8, got 1
     >>> train(model, make_dataset(8), batch_size=4, epochs=0)
     Traceback (most recent call last):
     ...

@@ -93,6 +93,11 @@ def absolute_score_terms(x: object, p: object, w_q: object, w_k: object) -> dict
     ['content-content', 'content-position', 'position-content', 'position-position']
     >>> bool(np.allclose(sum(terms.values()), ((x + p) @ w_q) @ ((x + p) @ w_k).T))
     True
+
+    The head may be narrower than the model: ``W`` is ``(d_model, h)``, here ``h = 2``.
+
+    >>> absolute_score_terms(x, p, w_q[:, :2], w_k[:, :2])["content-content"].shape
+    (5, 5)
     >>> absolute_score_terms(x, p[:3], w_q, w_k)
     Traceback (most recent call last):
     ...

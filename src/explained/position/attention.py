@@ -45,6 +45,18 @@ def softmax_attention(
     >>> v = np.array([[1.0], [3.0]])
     >>> np.round(softmax_attention(q, k, v, causal=True), 4).tolist()
     [[1.0], [2.3395]]
+
+    ``bias`` is added to the logits: with equal scores, a bias of ``log 1`` and ``log 3`` splits
+    the weight 1 : 3.
+
+    >>> zeros = np.zeros((2, 2))
+    >>> softmax_attention(zeros[:1], zeros, v, bias=np.log([[1.0, 3.0]])).tolist()
+    [[2.5]]
+
+    The row maximum is subtracted before ``exp``, so large logits do not overflow:
+
+    >>> softmax_attention([[30.0]], [[30.0], [0.0]], v).tolist()
+    [[1.0]]
     >>> softmax_attention(q, k, v, bias=np.zeros(2))
     Traceback (most recent call last):
     ...
@@ -110,6 +122,15 @@ def rope_linear_attention(
     >>> fast = rope_linear_attention(q, k, v, causal=True)
     >>> bool(np.allclose(fast, rope_linear_attention_naive(q, k, v, causal=True)))
     True
+
+    By default (``causal=False``) every query sees every key; only the last query sees the same
+    keys either way:
+
+    >>> full = rope_linear_attention(q, k, v)
+    >>> bool(np.allclose(full, rope_linear_attention_naive(q, k, v)))
+    True
+    >>> bool(np.allclose(full[-1], fast[-1])), bool(np.allclose(full[0], fast[0]))
+    (True, False)
     >>> rope_linear_attention(q[:2], k, v, causal=True)
     Traceback (most recent call last):
     ...

@@ -58,6 +58,12 @@ class PositionModel:
     Traceback (most recent call last):
     ...
     ValueError: positions must be non-negative
+    >>> model.extra_operations("shaw", 2**31 - 1) > 2**63  # exact ints at the longest length
+    True
+    >>> model.extra_operations("shaw", 2**31)
+    Traceback (most recent call last):
+    ...
+    ValueError: seq_len must be at most 2147483647 (a 32-bit size), got 2147483648
     >>> model.parameters("xpos")
     Traceback (most recent call last):
     ...
@@ -180,7 +186,13 @@ def comparison_table(
     >>> rows = comparison_table()
     >>> [(r["scheme"], r["translation_invariant"]) for r in rows][:3]
     [('learned', False), ('sinusoidal', False), ('shaw', True)]
-    >>> comparison_table(PositionModel(train_length=16))
+
+    The defaults place 12 tokens at ``0..11`` and at ``17..28``, so the model needs at least
+    29 positions:
+
+    >>> len(comparison_table(PositionModel(train_length=29)))
+    7
+    >>> comparison_table(PositionModel(train_length=28))
     Traceback (most recent call last):
     ...
     ValueError: seq_len + shift must fit in the model's train_length

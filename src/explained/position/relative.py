@@ -120,8 +120,19 @@ def transformer_xl_score_terms(
     >>> x = rng.normal(size=(4, 8))
     >>> w_q, w_ke, w_kr = rng.normal(size=(3, 8, 8))
     >>> u, v = rng.normal(size=(2, 8))
-    >>> sorted(transformer_xl_score_terms(x, w_q, w_ke, w_kr, u, v))
+    >>> terms = transformer_xl_score_terms(x, w_q, w_ke, w_kr, u, v)
+    >>> sorted(terms)
     ['a', 'b', 'c', 'd']
+
+    ``R_{i-j}`` is a row of the original Transformer's sinusoidal table (base 10000): query 3
+    and key 1 use ``R_2``.
+
+    >>> from explained.position import sinusoidal_encoding
+    >>> r2 = sinusoidal_encoding(3, 8)[2] @ w_kr
+    >>> bool(np.isclose(terms["b"][3, 1], (x[3] @ w_q) @ r2, rtol=1e-12))
+    True
+    >>> bool(np.isclose(terms["d"][3, 1], v @ r2, rtol=1e-12))
+    True
     >>> transformer_xl_score_terms(x[0], w_q, w_ke, w_kr, u, v)
     Traceback (most recent call last):
     ...
@@ -189,6 +200,8 @@ def t5_relative_position_bucket(
     Traceback (most recent call last):
     ...
     TypeError: relative_position must hold integers, got dtype float64
+    >>> t5_relative_position_bucket([-5, -1, 0, 1, 5], num_buckets=4).tolist()  # the fewest
+    [1, 1, 0, 3, 3]
     >>> t5_relative_position_bucket([0], num_buckets=2)
     Traceback (most recent call last):
     ...
@@ -246,6 +259,13 @@ def t5_bias_matrix(
     --------
     >>> t5_bias_matrix(2, 3, np.arange(32.0)).tolist()
     [[0.0, 17.0, 18.0], [1.0, 0.0, 17.0]]
+
+    With ``bucket_bias = 0, 1, 2, ...`` a row shows the buckets themselves, with the same
+    defaults (``max_distance=128``) as :func:`t5_relative_position_bucket`:
+
+    >>> row = t5_bias_matrix(1, 200, np.arange(32.0))[0]
+    >>> bool(np.array_equal(row, t5_relative_position_bucket(np.arange(200))))
+    True
     >>> t5_bias_matrix(2, 3, np.zeros((32, 1)))
     Traceback (most recent call last):
     ...
@@ -361,6 +381,8 @@ def alibi_slopes(num_heads: int) -> np.ndarray:
     [0.5, 0.25, 0.125, 0.0625, 0.03125, 0.015625, 0.0078125, 0.00390625]
     >>> np.round(alibi_slopes(6), 4).tolist()
     [0.25, 0.0625, 0.0156, 0.0039, 0.5, 0.125]
+    >>> round(float(alibi_slopes(2**16)[-1]), 6)  # the largest head count; still ends at 2**-8
+    0.003906
     >>> alibi_slopes(10**6)
     Traceback (most recent call last):
     ...

@@ -76,6 +76,8 @@ def rope_frequencies(dim: int, base: float = 10000.0) -> np.ndarray:
     Traceback (most recent call last):
     ...
     TypeError: base must be a real number, got str
+    >>> np.round(rope_frequencies(4, base=2.0), 4).tolist()  # any base above 1 works
+    [1.0, 0.7071]
     >>> rope_frequencies(8, base=1.0)
     Traceback (most recent call last):
     ...
@@ -125,6 +127,10 @@ def rotate_half(x: np.ndarray) -> np.ndarray:
     --------
     >>> rotate_half(np.array([1.0, 2.0, 3.0, 4.0])).tolist()
     [-3.0, -4.0, 1.0, 2.0]
+    >>> rotate_half(np.float64(1.0))  # a scalar has no last dimension to halve
+    Traceback (most recent call last):
+    ...
+    ValueError: last dimension of x must be positive, got 0
     """
     x = np.asarray(x)
     dim = check_even_dim(x.shape[-1] if x.ndim else 0, "last dimension of x")
@@ -185,6 +191,16 @@ def apply_rope(
 
     >>> x = np.random.default_rng(0).normal(size=(5, 8))
     >>> bool(np.allclose(np.linalg.norm(apply_rope(x), axis=-1), np.linalg.norm(x, axis=-1)))
+    True
+
+    Leading axes are batches, and positions may differ per batch row. The two layouts agree
+    up to a permutation of the features:
+
+    >>> batch = np.random.default_rng(1).normal(size=(2, 5, 8))
+    >>> pos = np.array([np.arange(5), np.arange(10, 15)])
+    >>> perm = interleaved_to_half_permutation(8)
+    >>> half = apply_rope(batch[..., perm], pos, layout="half")
+    >>> bool(np.allclose(half, apply_rope(batch, pos)[..., perm]))
     True
 
     Mistakes are caught before any arithmetic:
@@ -335,6 +351,8 @@ def relative_decay_bound(distances: object, dim: int, base: float = 10000.0) -> 
     32.5
     >>> bool(b[0] > b[1] > b[2])
     True
+    >>> round(float(relative_decay_bound(1000, dim=128)), 3)  # a scalar distance, default base
+    4.471
     >>> relative_decay_bound([[0, 1]], dim=8)
     Traceback (most recent call last):
     ...

@@ -52,6 +52,8 @@ def position_interpolation_frequencies(
     --------
     >>> np.round(position_interpolation_frequencies(4, scale=4.0), 4).tolist()
     [0.25, 0.0025]
+    >>> bool(np.allclose(position_interpolation_frequencies(8), rope_frequencies(8)))  # scale=1
+    True
     """
     scale = check_scale(scale)
     return rope_frequencies(dim, base) / scale
@@ -108,6 +110,8 @@ def ntk_aware_frequencies(dim: int, base: float = 10000.0, scale: float = 1.0) -
     >>> f0, f1 = rope_frequencies(128), ntk_aware_frequencies(128, scale=4.0)
     >>> round(float(f1[0] / f0[0]), 4), round(float(f1[-1] / f0[-1]), 4)
     (1.0, 0.25)
+    >>> bool(np.allclose(ntk_aware_frequencies(128), f0))  # the defaults: plain RoPE
+    True
     """
     return rope_frequencies(dim, ntk_aware_base(base, dim, scale))
 
@@ -140,6 +144,12 @@ def yarn_ramp(ratio: object, alpha: float = 1.0, beta: float = 32.0) -> np.ndarr
     --------
     >>> yarn_ramp([0.5, 1.0, 16.5, 32.0, 100.0]).tolist()
     [0.0, 0.0, 0.5, 1.0, 1.0]
+    >>> yarn_ramp([0.0, 0.5, 1.0], alpha=0.0, beta=1.0).tolist()
+    [0.0, 0.5, 1.0]
+    >>> yarn_ramp([1.0], alpha=1.0, beta=1.0)  # an empty ramp would divide by zero
+    Traceback (most recent call last):
+    ...
+    ValueError: need 0 <= alpha < beta, got alpha=1.0, beta=1.0
     >>> yarn_ramp([1.0], alpha=32.0, beta=1.0)
     Traceback (most recent call last):
     ...
@@ -170,10 +180,15 @@ def yarn_frequencies(
 
     Examples
     --------
-    >>> f = yarn_frequencies(128, scale=4.0, original_length=2048)
+    >>> f = yarn_frequencies(128, scale=4.0)  # original_length=2048, alpha=1, beta=32
     >>> f0 = rope_frequencies(128)
-    >>> round(float(f[0] / f0[0]), 4), round(float(f[-1] / f0[-1]), 4)
+    >>> ratio = f / f0
+    >>> round(float(ratio[0]), 4), round(float(ratio[-1]), 4)
     (1.0, 0.25)
+    >>> np.round(ratio[17:21], 4).tolist()  # the first blended pairs
+    [0.9087, 0.8172, 0.7379, 0.6693]
+    >>> bool(np.allclose(yarn_frequencies(128), f0))  # scale=1 changes nothing
+    True
     """
     scale = check_scale(scale)
     original_length = check_positive_int(original_length, "original_length")

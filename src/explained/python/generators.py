@@ -129,6 +129,8 @@ def take(n: int, iterable: Iterable[T]) -> list[T]:
     ['g', 'e', 'n']
     >>> take(5, [1, 2])
     [1, 2]
+    >>> take(0, "generator")  # zero items is a valid request, not an error
+    []
     """
     _check_count("n", n)
     return list(islice(iterable, n))
@@ -141,6 +143,12 @@ def chunked(iterable: Iterable[T], size: int) -> Iterator[tuple[T, ...]]:
     --------
     >>> list(chunked(range(7), 3))
     [(0, 1, 2), (3, 4, 5), (6,)]
+    >>> list(chunked("abc", 1))  # the smallest chunk holds one item
+    [('a',), ('b',), ('c',)]
+    >>> chunked("abc", 0)
+    Traceback (most recent call last):
+    ...
+    ValueError: size must be >= 1, got 0
     """
     _check_count("size", size, minimum=1)
     return _chunked(iter(iterable), size)
@@ -186,6 +194,15 @@ def moving_average(values: Iterable[float], window: int) -> Iterator[float]:
     --------
     >>> list(moving_average([1, 2, 3, 4, 5], 2))
     [1.5, 2.5, 3.5, 4.5]
+    >>> list(moving_average([1, 2, 3], 1))  # a window of one averages nothing away
+    [1.0, 2.0, 3.0]
+
+    A window longer than the data never fills, so nothing is yielded. The largest window is
+    ``sys.maxsize``, the most a ``deque`` can hold:
+
+    >>> import sys
+    >>> list(moving_average([1, 2], sys.maxsize))
+    []
     >>> moving_average([1, 2], 2**64)
     Traceback (most recent call last):
     ...
@@ -359,11 +376,11 @@ def lifecycle() -> list[tuple[str, str]]:
     """
     log: list[tuple[str, str]] = []
 
-    def worker() -> Iterator[int]:
+    def worker() -> Iterator[None]:
         log.append(("inside first next()", inspect.getgeneratorstate(gen)))
-        yield 1
+        yield
         log.append(("inside send()", inspect.getgeneratorstate(gen)))
-        yield 2
+        yield
 
     gen = worker()
     log.append(("created", inspect.getgeneratorstate(gen)))
@@ -419,6 +436,18 @@ def peak_memory(func: Callable[[], object]) -> int:
     --------
     >>> peak_memory(lambda: [0] * 100_000) > peak_memory(lambda: iter(range(100_000)))
     True
+
+    Inside a trace that is already running, only what ``func`` allocates counts (memory
+    allocated before the call is subtracted), and the trace is left running:
+
+    >>> import tracemalloc
+    >>> tracemalloc.start()
+    >>> kept = [0] * 100_000
+    >>> peak_memory(lambda: sum(range(1000))) < 10_000
+    True
+    >>> tracemalloc.is_tracing()
+    True
+    >>> tracemalloc.stop()
     >>> peak_memory([0] * 10)
     Traceback (most recent call last):
     ...

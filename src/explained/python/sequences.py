@@ -119,7 +119,7 @@ def growth_steps(n: int) -> list[tuple[int, int]]:
     n = _check_count(n)
     lst: list[int] = []
     steps: list[tuple[int, int]] = []
-    last = 0
+    last = list_capacity(lst)  # the empty list owns no array yet
     for i in range(n):
         lst.append(i)
         cap = list_capacity(lst)
@@ -157,6 +157,8 @@ def resize_target(newsize: int, oldsize: int) -> int:
     8
     >>> resize_target(100, 0)   # a jump: no extra slack beyond rounding to 4
     100
+    >>> resize_target(8, 4)     # growing by exactly the slack (4) is not yet a jump
+    12
     >>> resize_target(0, 4)     # clear(): the array is freed
     0
     """
@@ -177,12 +179,19 @@ def predicted_growth_steps(n: int) -> list[tuple[int, int]]:
     --------
     >>> predicted_growth_steps(20)
     [(1, 4), (5, 8), (9, 16), (17, 24)]
+
+    The ``n``-th append itself counts: the 17th append is the one that resizes.
+
+    >>> [len(predicted_growth_steps(n)) for n in (16, 17)]
+    [3, 4]
     """
     n = _check_count(n)
     allocated = 0
     steps: list[tuple[int, int]] = []
     for newsize in range(1, n + 1):
-        if not (allocated >= newsize >= (allocated >> 1)):
+        # list_resize also shrinks an array less than half used; appends never trigger that,
+        # so while growing the array is resized exactly when it is full.
+        if newsize > allocated:
             allocated = resize_target(newsize, newsize - 1)
             steps.append((newsize, allocated))
     return steps
@@ -200,11 +209,20 @@ def growth_ratios(steps: list[tuple[int, int]]) -> list[float]:
     --------
     >>> growth_ratios([(1, 4), (5, 8), (9, 16)])
     [2.0, 2.0]
+
+    The textbook doubling policy, starting from a capacity of 1, has ratio 2 throughout:
+
+    >>> growth_ratios([(1, 1), (2, 2), (3, 4), (5, 8)])
+    [2.0, 2.0, 2.0]
     >>> growth_ratios([(1, 0)])
     Traceback (most recent call last):
     ...
     ValueError: capacities must be positive
     >>> growth_ratios([(1, 8), (5, 4)])
+    Traceback (most recent call last):
+    ...
+    ValueError: capacities must be strictly increasing, as growth_steps returns them
+    >>> growth_ratios([(1, 4), (2, 4)])  # the same capacity twice is not a second resize
     Traceback (most recent call last):
     ...
     ValueError: capacities must be strictly increasing, as growth_steps returns them
@@ -228,6 +246,12 @@ def copies_during_growth(steps: list[tuple[int, int]]) -> int:
     --------
     >>> copies_during_growth([(1, 4), (5, 8), (9, 16)])
     12
+
+    A full array (capacity equal to length) is allowed: the doubling policy from capacity 1
+    copies 0 + 1 + 2 + 4 pointers to reach 5 items.
+
+    >>> copies_during_growth([(1, 1), (2, 2), (3, 4), (5, 8)])
+    7
     >>> copies_during_growth([(5, 4)])
     Traceback (most recent call last):
     ...

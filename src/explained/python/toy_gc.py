@@ -91,6 +91,11 @@ class ObjectGraph:
     Traceback (most recent call last):
     ...
     ValueError: external['a'] must be an int >= 0, got -1
+
+    A count of 0 is allowed and means the same as leaving the name out:
+
+    >>> ObjectGraph({"a": []}, external={"a": 0})
+    ObjectGraph({'a': ()}, external={})
     """
 
     def __init__(
@@ -220,6 +225,13 @@ def collect(graph: ObjectGraph) -> GcResult:
     ['c', 'd']
     >>> sorted(collect(ObjectGraph({"a": ["b"], "b": ["a"]}, external={"a": 1, "b": 1})).reachable)
     ['a', 'b']
+
+    The result is a frozen record: a verdict cannot be edited after the fact.
+
+    >>> result.unreachable = frozenset()
+    Traceback (most recent call last):
+    ...
+    dataclasses.FrozenInstanceError: cannot assign to field 'unreachable'
     """
     graph = _check_graph(graph)
     scratch = gc_refs(graph)
@@ -317,6 +329,10 @@ def observe_real_gc(graph: ObjectGraph) -> RealOutcome:
     >>> outcome = observe_real_gc(g)
     >>> sorted(outcome.freed_by_refcount), sorted(outcome.freed_by_gc), sorted(outcome.survived)
     ([], ['a', 'b'], ['c', 'd'])
+    >>> outcome.survived = frozenset()  # what was observed stays as observed
+    Traceback (most recent call last):
+    ...
+    dataclasses.FrozenInstanceError: cannot assign to field 'survived'
     """
     graph = _check_graph(graph)
     was_enabled = gc.isenabled()
