@@ -72,7 +72,7 @@ lint: $(STAMP)
 benchmark: $(STAMP) chromium
 	$(BIN)/python benchmarks/site_performance.py
 
-# Not part of make test: it takes about 25 minutes on 2 cores. Fails below the target score.
+# Not part of make test: it takes about 20 minutes on 2 cores. Fails below the target score.
 mutation: $(STAMP)
 	$(BIN)/python mutation/run.py --report mutation/report.md
 

@@ -301,6 +301,7 @@ def render(results: list[Result], seconds: float, jobs: int) -> str:
         out.append(f"| {name} | {counts} | {row['score']:.1f}% |")
     for title, outcomes in [
         ("Surviving mutants", ("survived", "not reached")),
+        ("Timed out (counted as killed: the gate fails a hang too)", ("timeout",)),
         ("Equivalent mutants", ("equivalent",)),
     ]:
         out += ["", f"## {title}", ""]

@@ -170,7 +170,7 @@ def grow_tree(
     next_id = 1
     lengths = np.array([order.shape[1]])
     depth = 0
-    while lengths.size:
+    while True:  # leaves there, or no candidate node splits: see the two breaks
         n_level = lengths.size
         starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
         totals = np.add.reduceat(stats[order[0]], starts, axis=0)
@@ -253,7 +253,7 @@ def grow_tree(
             rr = best_row
             lo, hi = xs[rr, jj], xs[rr, jj + 1]
             thr = lo / 2.0 + hi / 2.0
-            bad = (thr >= hi) | ~np.isfinite(thr)
+            bad = thr >= hi  # the midpoint of adjacent floats rounded up to hi
             thr[bad] = lo[bad]
             level_nodes = cand_nodes[split_nodes]
             split_feature = chosen[split_nodes, rr]

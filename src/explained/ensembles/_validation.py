@@ -147,7 +147,7 @@ def check_sample_weight(sample_weight: Any, n_samples: int) -> np.ndarray:
         raise ValueError("sample_weight contains NaN or infinity.")
     if (out < 0).any():
         raise ValueError("sample_weight must be non-negative.")
-    largest = out.max() if out.size else 0.0
+    largest = out.max()
     if largest <= 0:
         raise ValueError("sample_weight must have a positive sum.")
     if not 2.0**-100 <= largest <= 2.0**100:

@@ -94,6 +94,12 @@ class AdaBoostClassifier(BaseEstimator):
     [0.4236, 0.6496, 0.752]
     >>> ada.score(X, y)
     1.0
+    >>> AdaBoostClassifier(n_estimators=1).fit(X, y).predict(X).tolist()  # one stump, x < 2.5
+    [1, 1, 1, -1, -1, -1, -1, -1, -1, -1]
+    >>> from sklearn.ensemble import AdaBoostClassifier as SkAdaBoost
+    >>> sk_defaults = SkAdaBoost().get_params()  # the defaults are scikit-learn's
+    >>> all(sk_defaults[k] == v for k, v in AdaBoostClassifier().get_params().items())
+    True
     """
 
     def __init__(

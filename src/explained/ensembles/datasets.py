@@ -33,6 +33,8 @@ def make_hastie_10_2(
     ((2000, 10), [-1, 1])
     >>> bool(abs((y == 1).mean() - 0.5) < 0.05)
     True
+    >>> make_hastie_10_2()[0].shape, make_hastie_10_2(1)[0].shape  # ESL's 2000 + 10000 by default
+    ((12000, 10), (1, 10))
     """
     n = check_int(n_samples, "n_samples", 1)
     rng = check_random_state(random_state)
@@ -53,6 +55,21 @@ def make_circle(
     >>> X, y = make_circle(1000, random_state=0)
     >>> X.shape, bool(abs(y.mean() - 0.5) < 0.05)
     ((1000, 2), True)
+
+    By default (400 samples) no label is flipped; ``noise=1.0`` flips every label:
+
+    >>> X, y = make_circle(random_state=0)
+    >>> outside = ((X**2).sum(axis=1) > 2 * np.log(2)).astype(int)
+    >>> X.shape, bool((y == outside).all())
+    ((400, 2), True)
+    >>> bool((make_circle(random_state=0, noise=1.0)[1] == 1 - outside).all())
+    True
+    >>> make_circle(1, random_state=0)[0].shape
+    (1, 2)
+    >>> make_circle(noise=1.5)
+    Traceback (most recent call last):
+      ...
+    ValueError: noise must be in [0.0, 1.0], got 1.5.
     """
     n = check_int(n_samples, "n_samples", 1)
     p = check_float(noise, "noise", 0.0, 1.0, low_open=False)
@@ -75,6 +92,22 @@ def make_friedman1(
     >>> X, y = make_friedman1(100, random_state=0)
     >>> X.shape, bool(X.min() >= 0 and X.max() <= 1)
     ((100, 10), True)
+
+    Without noise ``y`` is exactly the formula; the default noise has standard deviation 1:
+
+    >>> X, y = make_friedman1(2000, noise=0.0, random_state=0)
+    >>> f = 10 * np.sin(np.pi * X[:, 0] * X[:, 1]) + 20 * (X[:, 2] - 0.5) ** 2 + 10 * X[:, 3] + 5 * X[:, 4]
+    >>> bool(np.allclose(y, f))
+    True
+    >>> _, y_noisy = make_friedman1(2000, random_state=0)
+    >>> round(float(np.std(y_noisy - f)), 1)
+    1.0
+    >>> make_friedman1()[0].shape, make_friedman1(1, n_features=5)[0].shape
+    ((200, 10), (1, 5))
+    >>> make_friedman1(n_features=4)
+    Traceback (most recent call last):
+      ...
+    ValueError: n_features must be >= 5, got 4.
     """
     n = check_int(n_samples, "n_samples", 1)
     d = check_int(n_features, "n_features", 5)

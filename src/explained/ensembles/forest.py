@@ -96,11 +96,11 @@ class _BaseForest(BaseEstimator):
             seed = int(rng.integers(2**31 - 1))
             tree_rng = np.random.default_rng(seed)
             if self.bootstrap:
-                drawn = tree_rng.integers(0, n_samples, n_samples)
-                counts = np.bincount(drawn, minlength=n_samples)
-                while not (weight * counts).any():  # only zero-weight rows drawn: draw again
+                while True:  # draw again while only rows of sample_weight 0 were drawn
                     drawn = tree_rng.integers(0, n_samples, n_samples)
                     counts = np.bincount(drawn, minlength=n_samples)
+                    if (weight * counts).any():
+                        break
             else:
                 drawn = np.arange(n_samples)
                 counts = np.ones(n_samples, dtype=np.intp)
@@ -152,6 +152,7 @@ class RandomForestClassifier(_BaseForest):
 
     Examples
     --------
+    >>> import numpy as np
     >>> from sklearn.datasets import load_iris
     >>> X, y = load_iris(return_X_y=True)
     >>> forest = RandomForestClassifier(n_estimators=50, oob_score=True, random_state=0).fit(X, y)
@@ -161,6 +162,26 @@ class RandomForestClassifier(_BaseForest):
     True
     >>> forest.predict(X[[0, 60, 120]]).tolist()
     [0, 1, 2]
+    >>> proba = forest.predict_proba(X)  # the mean of the trees' class probabilities
+    >>> bool(np.allclose(proba, np.mean([t.predict_proba(X) for t in forest.estimators_], axis=0)))
+    True
+
+    With few trees some samples are in every bootstrap sample (here about 0.632**3 of them): their
+    out-of-bag row is NaN, and ``oob_score_`` is the accuracy on the other samples:
+
+    >>> few = RandomForestClassifier(n_estimators=3, oob_score=True, random_state=0).fit(X, y)
+    >>> int(np.isnan(few.oob_decision_function_).any(axis=1).sum()), round(few.oob_score_, 3)
+    (48, 0.902)
+
+    Rows of ``sample_weight`` 0 take no part in a tree. A bootstrap sample that drew only such
+    rows would leave a tree nothing to learn from, so it is drawn again: every tree here holds
+    the one row of positive weight.
+
+    >>> X4, y4 = [[0.0], [1.0], [2.0], [3.0]], [0, 0, 1, 1]
+    >>> weighted = RandomForestClassifier(n_estimators=20, random_state=0)
+    >>> weighted = weighted.fit(X4, y4, sample_weight=[0, 0, 0, 1])
+    >>> all(3 in drawn for drawn in weighted.estimators_samples_)
+    True
     """
 
     _tree_class = DecisionTreeClassifier
@@ -255,8 +276,15 @@ class RandomForestRegressor(_BaseForest):
     >>> X = rng.uniform(-3, 3, size=(300, 2))
     >>> y = np.sin(X[:, 0]) + 0.1 * rng.normal(size=300)
     >>> forest = RandomForestRegressor(n_estimators=30, oob_score=True, random_state=0).fit(X, y)
-    >>> forest.oob_score_ > 0.9, int(forest.feature_importances_.argmax())
-    (True, 0)
+    >>> round(forest.oob_score_, 3), int(forest.feature_importances_.argmax())
+    (0.977, 0)
+
+    Every default is scikit-learn's:
+
+    >>> from sklearn.ensemble import RandomForestRegressor as SkForest
+    >>> sk_defaults = SkForest().get_params()
+    >>> all(sk_defaults[name] == value for name, value in RandomForestRegressor().get_params().items())
+    True
     """
 
     _tree_class = DecisionTreeRegressor

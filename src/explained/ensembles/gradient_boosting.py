@@ -33,7 +33,8 @@ def _weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> flo
     order = np.argsort(values, kind="stable")
     cum = np.cumsum(weights[order])
     index = int(np.searchsorted(cum, q * cum[-1] * (1 - 1e-12)))
-    return float(values[order][min(index, values.shape[0] - 1)])
+    # q * (1 - 1e-12) < 1, so the target is below cum[-1] and index <= n - 1.
+    return float(values[order][index])
 
 
 def _leaf_quantiles(leaf: np.ndarray, values: np.ndarray, weights: np.ndarray, q: float) -> dict:
@@ -57,6 +58,8 @@ class _BaseGB(BaseEstimator):
         check_int(self.min_samples_split, "min_samples_split", 2)
         check_int(self.min_samples_leaf, "min_samples_leaf", 1)
         resolve_max_features(self.max_features, n_features)
+        if not (self.init is None or (isinstance(self.init, str) and self.init == "zero")):
+            raise ValueError(f"init must be None or 'zero', got {self.init!r}.")
 
     def _new_tree(self) -> DecisionTreeRegressor:
         return DecisionTreeRegressor(
@@ -180,6 +183,18 @@ class GradientBoostingRegressor(_BaseGB):
     [6.5, 3.5, 6.5, 4.5, 6.5, 2.5]
     >>> np.round(gb.train_score_ * len(y), 2).tolist()
     [1.93, 0.8, 0.48, 0.31, 0.23, 0.17]
+
+    Every default is scikit-learn's; ``init`` takes only None (the loss-minimising constant) or
+    "zero", not scikit-learn's estimators, nor other names:
+
+    >>> from sklearn.ensemble import GradientBoostingRegressor as SkGBR
+    >>> sk_defaults = SkGBR().get_params()
+    >>> all(sk_defaults[k] == v for k, v in GradientBoostingRegressor().get_params().items())
+    True
+    >>> GradientBoostingRegressor(init="mean").fit(X, y)
+    Traceback (most recent call last):
+      ...
+    ValueError: init must be None or 'zero', got 'mean'.
     """
 
     _losses = ("squared_error", "absolute_error", "huber")
@@ -217,8 +232,6 @@ class GradientBoostingRegressor(_BaseGB):
         weight = check_sample_weight(sample_weight, X.shape[0])
         check_choice(self.loss, "loss", self._losses)
         check_float(self.alpha, "alpha", 0.0, 1.0, high_open=True)
-        if not (self.init is None or (isinstance(self.init, str) and self.init == "zero")):
-            raise ValueError(f"init must be None or 'zero', got {self.init!r}.")
         self._check_common(X.shape[1])
         if self.init == "zero":
             start = 0.0
@@ -314,6 +327,10 @@ class GradientBoostingClassifier(_BaseGB):
     ((20, 3), True)
     >>> bool(np.allclose(gb.predict_proba(X).sum(axis=1), 1.0))
     True
+    >>> from sklearn.ensemble import GradientBoostingClassifier as SkGBC
+    >>> sk_defaults = SkGBC().get_params()  # the defaults are scikit-learn's
+    >>> all(sk_defaults[k] == v for k, v in GradientBoostingClassifier().get_params().items())
+    True
     """
 
     def __init__(
@@ -346,8 +363,6 @@ class GradientBoostingClassifier(_BaseGB):
         classes, encoded = check_classification_target(y, X.shape[0])
         weight = check_sample_weight(sample_weight, X.shape[0])
         check_choice(self.loss, "loss", ("log_loss",))
-        if not (self.init is None or (isinstance(self.init, str) and self.init == "zero")):
-            raise ValueError(f"init must be None or 'zero', got {self.init!r}.")
         self._check_common(X.shape[1])
         self.classes_ = classes
         self.n_classes_ = int(classes.shape[0])

@@ -53,6 +53,18 @@ def permutation_importance(
     >>> result = permutation_importance(model, X[200:], y[200:], random_state=0)
     >>> bool(result.importances_mean[0] > 1.0 > 0.01 > abs(result.importances_mean[1]))
     True
+    >>> result.importances.shape  # (n_features, n_repeats), 5 repeats by default
+    (2, 5)
+    >>> once = permutation_importance(model, X[200:], y[200:], n_repeats=1, random_state=0)
+    >>> once.importances.shape, once.importances_std.tolist()  # no spread from a single repeat
+    ((2, 1), [0.0, 0.0])
+
+    The estimator must be fitted, an instance rather than its class:
+
+    >>> permutation_importance(DecisionTreeRegressor, X, y)
+    Traceback (most recent call last):
+      ...
+    ValueError: estimator must have a score(X, y) method (a fitted instance, not a class), got <class 'explained.ensembles.tree.DecisionTreeRegressor'>.
     """
     if isinstance(estimator, type) or not callable(getattr(estimator, "score", None)):
         raise ValueError(  # noqa: TRY004 - ValueError as before (tests and callers catch it)

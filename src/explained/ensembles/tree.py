@@ -35,12 +35,13 @@ class _BaseTree(BaseEstimator):
     def __init__(
         self,
         criterion: str,
-        max_depth: int | None = None,
-        min_samples_split: int = 2,
-        min_samples_leaf: int = 1,
-        max_features: Any = None,
-        random_state: Any = None,
+        max_depth: int | None,
+        min_samples_split: int,
+        min_samples_leaf: int,
+        max_features: Any,
+        random_state: Any,
     ) -> None:
+        # The subclasses pass every parameter: their signatures hold the public defaults.
         self.criterion = criterion
         self.max_depth = max_depth
         self.min_samples_split = min_samples_split
@@ -140,10 +141,78 @@ class DecisionTreeClassifier(_BaseTree):
     >>> import numpy as np
     >>> X = np.array([[0.0], [1.0], [2.0], [3.0]])
     >>> tree = DecisionTreeClassifier(max_depth=1).fit(X, ["a", "a", "b", "b"])
-    >>> float(tree.tree_.threshold[0]), tree.predict([[0.4], [2.6]]).tolist()
-    (1.5, ['a', 'b'])
-    >>> tree.predict_proba([[0.4]]).tolist()
-    [[1.0, 0.0]]
+    >>> tree.predict([[0.4], [2.6]]).tolist(), tree.predict_proba([[0.4]]).tolist()
+    (['a', 'b'], [[1.0, 0.0]])
+
+    Every default is scikit-learn's (an unpruned tree on the Gini impurity):
+
+    >>> from sklearn.tree import DecisionTreeClassifier as SkTree
+    >>> sk_defaults = SkTree().get_params()
+    >>> all(sk_defaults[name] == value for name, value in DecisionTreeClassifier().get_params().items())
+    True
+
+    Nodes are numbered breadth first; as in scikit-learn, a leaf has ``feature`` -2, ``threshold``
+    -2.0 and children -1:
+
+    >>> tree.tree_.feature.tolist(), tree.tree_.threshold.tolist(), tree.tree_.children_left.tolist()
+    ([0, -2, -2], [1.5, -2.0, -2.0], [1, -1, -1])
+
+    A threshold is the midpoint of two neighbouring values. For two adjacent floats the midpoint
+    rounds to one of them; when it rounds up, the lower value is used, so that ``x <= threshold``
+    still separates the two:
+
+    >>> lo = 1.0 + 2**-52
+    >>> hi = lo + 2**-52
+    >>> lo / 2 + hi / 2 == hi
+    True
+    >>> adjacent = DecisionTreeClassifier().fit([[lo], [hi]], [0, 1])
+    >>> bool(adjacent.tree_.threshold[0] == lo), adjacent.predict([[lo], [hi]]).tolist()
+    (True, [0, 1])
+
+    The impurity of every node, here for three classes: the root holds 2/4, 1/4, 1/4; the split
+    at 1.5 leaves a pure left child and a 50/50 right child (entropy in bits):
+
+    >>> [
+    ...     DecisionTreeClassifier(criterion=c, max_depth=1).fit(X, [0, 0, 1, 2]).tree_.impurity.tolist()
+    ...     for c in ("gini", "entropy", "error")
+    ... ]
+    [[0.625, 0.0, 0.5], [1.5, 0.0, 1.0], [0.5, 0.0, 0.5]]
+
+    ``max_features`` is resolved in ``fit``: with 3 features "sqrt" and "log2" both give 1, an int is
+    a count (at most n_features) and a float a fraction of n_features (at least 1 feature):
+
+    >>> X3 = np.column_stack([X, X**2, -X])
+    >>> y3 = [0, 0, 1, 1]
+    >>> [
+    ...     DecisionTreeClassifier(max_features=m).fit(X3, y3).max_features_
+    ...     for m in ("sqrt", "log2", 3, 0.5, 0.2)
+    ... ]
+    [1, 1, 3, 1, 1]
+    >>> DecisionTreeClassifier(max_features=0.0).fit(X3, y3)
+    Traceback (most recent call last):
+      ...
+    ValueError: a float max_features must be in (0, 1], got 0.0.
+
+    Integer hyper-parameters must fit in a C int, as in scikit-learn (use None for "no limit"):
+
+    >>> DecisionTreeClassifier(max_depth=2**31 - 1).fit(X3, y3).get_depth()
+    1
+    >>> DecisionTreeClassifier(max_depth=2**31).fit(X3, y3)
+    Traceback (most recent call last):
+      ...
+    ValueError: max_depth must be <= 2147483647, got 2147483648.
+
+    Only the ratios of ``sample_weight`` matter. Weights are used as given while the largest one is
+    in ``[2**-100, 2**100]``; beyond that they are rescaled exactly, by a power of two, to [0.5, 1),
+    so that sums of squared weights neither overflow nor underflow. The root's weighted count
+    shows it (log2 of the weight per sample):
+
+    >>> [
+    ...     int(np.log2(DecisionTreeClassifier(max_depth=1).fit(X, y3, sample_weight=[c] * 4)
+    ...                 .tree_.weighted_n_node_samples[0] / 4))
+    ...     for c in (1.0, 2.0**-100, 2.0**100, 2.0**-101, 2.0**101)
+    ... ]
+    [0, -100, 100, -1, -1]
     """
 
     _criteria = ("gini", "entropy", "log_loss", "error")
@@ -221,6 +290,28 @@ class DecisionTreeRegressor(_BaseTree):
     6.5
     >>> np.round(stump.predict([[1.0], [10.0]]), 2).tolist()
     [6.24, 8.91]
+    >>> from sklearn.tree import DecisionTreeRegressor as SkTree
+    >>> sk_defaults = SkTree().get_params()  # the defaults are scikit-learn's
+    >>> all(sk_defaults[name] == value for name, value in DecisionTreeRegressor().get_params().items())
+    True
+
+    A tree that cannot split (all rows share one x) is a single leaf and has no importances.
+    ``score`` is R², which for a constant ``y`` is 1.0 for a perfect prediction and 0.0 otherwise:
+
+    >>> leaf = DecisionTreeRegressor().fit([[0.0], [0.0]], [1.0, 3.0])
+    >>> leaf.get_n_leaves(), leaf.feature_importances_.tolist()
+    (1, [0.0])
+    >>> leaf.score([[0.0], [0.0]], [2.0, 2.0]), leaf.score([[0.0], [0.0]], [1.0, 1.0])
+    (1.0, 0.0)
+
+    Targets may reach 1e150 in absolute value (their squares must stay finite):
+
+    >>> DecisionTreeRegressor().fit([[0.0], [1.0]], [0.0, 1e150]).predict([[1.0]]).tolist()
+    [1e+150]
+    >>> DecisionTreeRegressor().fit([[0.0], [1.0]], [0.0, -1e151])
+    Traceback (most recent call last):
+      ...
+    ValueError: y has values of magnitude up to 1e+151; targets must stay below 1e+150 in absolute value so that their squares are finite. Rescale y.
     """
 
     _criteria = ("squared_error",)
