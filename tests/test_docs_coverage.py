@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -82,13 +84,27 @@ def docs_coverage(tmp_path_factory: pytest.TempPathFactory) -> dict:
     return json.loads(report.read_text(encoding="utf-8"))
 
 
+def _in_subpackage(path: str, name: str) -> bool:
+    """Whether a file coverage measured lies in ``explained/<name>/``, judged relative to the
+    imported package itself: the clone's own folder is called ``explained`` too."""
+    import explained
+
+    package = Path(explained.__file__).resolve().parent
+    try:
+        relative = Path(path).resolve().relative_to(package)
+    except ValueError:
+        return False
+    return len(relative.parts) > 1 and relative.parts[0] == name
+
+
 def _subpackage(report: dict, name: str) -> dict[str, object]:
     lines = statements = branches = covered_branches = 0
     missing: dict[str, list[int]] = {}
+    files = 0
     for path, info in report["files"].items():
-        parts = Path(path).parts
-        if "explained" not in parts or parts[parts.index("explained") + 1] != name:
+        if not _in_subpackage(path, name):
             continue
+        files += 1
         summary = info["summary"]
         statements += summary["num_statements"]
         lines += summary["covered_lines"]
@@ -100,7 +116,7 @@ def _subpackage(report: dict, name: str) -> dict[str, object]:
         "lines": 100.0 * lines / max(statements, 1),
         "branches": 100.0 * covered_branches / max(branches, 1),
         "missing": missing,
-        "files": sum(1 for p in report["files"] if f"explained{os.sep}{name}{os.sep}" in p),
+        "files": files,
     }
 
 
@@ -126,7 +142,39 @@ def test_figures_count_as_exercised(docs_coverage: dict) -> None:
         figures = [
             info
             for path, info in docs_coverage["files"].items()
-            if Path(path).parts[-2:] == (name, "figures.py")
+            if _in_subpackage(path, name) and Path(path).name == "figures.py"
         ]
         assert figures, f"explained/{name}/figures.py was never imported by the docs build"
         assert figures[0]["summary"]["percent_covered"] > 90, name
+
+
+def test_subpackages_found_in_a_clone_named_explained(tmp_path: Path) -> None:
+    # `git clone` names the folder `explained`: copy the repository so, measure one module under
+    # coverage there, and read the report with this file's own code, as the check above does.
+    clone = tmp_path / "explained"
+    files = subprocess.run(
+        ["git", "ls-files", "-z", "src", "tests"], cwd=ROOT, capture_output=True, check=True
+    ).stdout.decode().split("\0")
+    for name in filter(None, files):
+        (clone / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, clone / name)
+    script = clone / "reach.py"
+    script.write_text("from explained.python import sequences\nsequences.growth_steps(4)\n")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(clone / "src"), str(clone / "tests")]))
+    env["COVERAGE_FILE"] = str(tmp_path / ".coverage")
+    env.pop("COVERAGE_PROCESS_START", None)
+    run = [sys.executable, "-m", "coverage"]
+    subprocess.run([*run, "run", "--source=explained", str(script)], env=env, cwd=tmp_path, check=True)
+    report = tmp_path / "coverage.json"
+    subprocess.run([*run, "json", "-q", "-o", str(report)], env=env, cwd=tmp_path, check=True)
+    check = textwrap.dedent(
+        f"""
+        import json, explained, test_docs_coverage as t
+        assert explained.__file__.startswith({str(clone)!r}), explained.__file__
+        report = json.load(open({str(report)!r}))
+        found = t._subpackage(report, "python")
+        assert found["files"] > 0 and found["lines"] > 0, found
+        assert t._subpackage(report, "position")["files"] == 0
+        """
+    )
+    subprocess.run([sys.executable, "-c", check], env=env, cwd=tmp_path, check=True)

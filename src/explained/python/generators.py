@@ -239,6 +239,11 @@ def running_average() -> Generator[float | None, float | None, Summary]:
     It must be primed with ``next()`` (or ``send(None)``) before the first number. Sending
     ``None`` afterwards ends it, and its :class:`Summary` travels out in ``StopIteration.value``.
 
+    The mean is a plain left-to-right float sum divided by the count, not a compensated sum:
+    after n values it is within about ``n * eps * mean(|x|)`` of the exact mean (``eps`` is
+    ``sys.float_info.epsilon``), which is a small *relative* error only when the values do not
+    cancel.
+
     Examples
     --------
     >>> avg = running_average()
