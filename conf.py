@@ -13,6 +13,8 @@ from importlib import metadata
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import sphinx_copybutton
+
 ROOT = Path(__file__).resolve().parent
 # The examples multiply tiny matrices: BLAS threads only add overhead there, and with -j auto they
 # oversubscribe the cores. Set before numpy is first imported (Sphinx itself does not import it).
@@ -56,8 +58,16 @@ extensions = [
 
 exclude_patterns = ["_ext", "_templates", "_static"]
 templates_path = ["docs/_templates"]
-html_static_path = ["docs/_static"]
-html_css_files = ["explained.css"]
+# Config values are written here as the extensions leave them, so that every build sees the same
+# configuration as the last one (a changed value makes Sphinx treat the environment as changed):
+# sphinx-copybutton appends its static folder at builder-inited (setup() below drops the second
+# copy), Sphinx fills in each CSS file's priority, MyST sets MathJax's processHtmlClass.
+html_static_path = ["docs/_static", str(Path(sphinx_copybutton.__file__).parent / "_static")]
+html_css_files = [("explained.css", {"priority": 800})]
+epub_css_files = [("explained.css", {"priority": 800})]
+mathjax4_config = {
+    "options": {"processHtmlClass": "tex2jax_process|mathjax_process|math|output_area"}
+}
 
 # -- MyST ---------------------------------------------------------------------
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist"]
@@ -138,3 +148,12 @@ autodoc_default_options = {"members": True}
 autodoc_typehints = "description"
 napoleon_google_docstring = False
 napoleon_numpy_docstring = True
+
+
+def _drop_repeated_static_paths(app) -> None:
+    # sphinx-copybutton appends its folder on every build; keep html_static_path as written above.
+    app.config.html_static_path = list(dict.fromkeys(app.config.html_static_path))
+
+
+def setup(app) -> None:
+    app.connect("builder-inited", _drop_repeated_static_paths, priority=900)

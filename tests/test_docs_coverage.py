@@ -152,9 +152,13 @@ def test_subpackages_found_in_a_clone_named_explained(tmp_path: Path) -> None:
     # `git clone` names the folder `explained`: copy the repository so, measure one module under
     # coverage there, and read the report with this file's own code, as the check above does.
     clone = tmp_path / "explained"
-    files = subprocess.run(
-        ["git", "ls-files", "-z", "src", "tests"], cwd=ROOT, capture_output=True, check=True
-    ).stdout.decode().split("\0")
+    files = (
+        subprocess.run(
+            ["git", "ls-files", "-z", "src", "tests"], cwd=ROOT, capture_output=True, check=True
+        )
+        .stdout.decode()
+        .split("\0")
+    )
     for name in filter(None, files):
         (clone / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / name, clone / name)
@@ -164,7 +168,9 @@ def test_subpackages_found_in_a_clone_named_explained(tmp_path: Path) -> None:
     env["COVERAGE_FILE"] = str(tmp_path / ".coverage")
     env.pop("COVERAGE_PROCESS_START", None)
     run = [sys.executable, "-m", "coverage"]
-    subprocess.run([*run, "run", "--source=explained", str(script)], env=env, cwd=tmp_path, check=True)
+    subprocess.run(
+        [*run, "run", "--source=explained", str(script)], env=env, cwd=tmp_path, check=True
+    )
     report = tmp_path / "coverage.json"
     subprocess.run([*run, "json", "-q", "-o", str(report)], env=env, cwd=tmp_path, check=True)
     check = textwrap.dedent(

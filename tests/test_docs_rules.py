@@ -219,3 +219,25 @@ def test_a_broken_cross_reference_names_its_file_and_line(tmp_path: Path) -> Non
     page, build = build_page(tmp_path, "正文。\n\n见 {ref}`no-such-label`。\n")
     assert build.returncode != 0
     assert reported(build.output, page, body_line(3)), build.output[-3000:]
+
+
+def test_a_failing_page_says_so_on_the_page(tmp_path: Path) -> None:
+    # The preview (make serve) keeps serving a page whose examples fail: it must never look
+    # verified. A banner under the title, expected vs got under the example, an honest note.
+    body = "```pycon\n>>> 6 * 7\n41\n```\n\n```pycon\n>>> 1 + 1\n2\n```\n"
+    _page, build = build_page(tmp_path, body)
+    assert build.returncode != 0
+    html = (build.outdir / "index.html").read_text(encoding="utf-8")
+    assert html.count('class="explained-failure-banner') == 1
+    assert "本页有 1 个示例没有通过" in html
+    marker = html.split('class="explained-example-failure', 1)[1]
+    assert "期望（Expected）：\n    41" in marker and "实际（Got）：\n    42" in marker
+    assert "其中 1 个没有通过" in html and "逐字核对" not in html
+
+
+def test_a_passing_page_carries_no_failure_marks(tmp_path: Path) -> None:
+    _page, build = build_page(tmp_path, "```pycon\n>>> 6 * 7\n42\n```\n")
+    assert build.returncode == 0, build.output
+    html = (build.outdir / "index.html").read_text(encoding="utf-8")
+    assert "explained-failure" not in html and "explained-example-failure" not in html
+    assert "逐字核对" in html

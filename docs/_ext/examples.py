@@ -21,13 +21,14 @@ import faulthandler
 import importlib
 import signal
 import threading
-import traceback
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, ClassVar
 
+import dependencies
 from docutils import nodes
 from docutils.parsers.rst import directives
+
+# The runner imports no Sphinx, so recorded blocks also run under Pyodide (tests/pyodide/).
+from example_runner import Block, Problem, _on_alarm, _PageRunner, run_blocks
 from sphinx.application import Sphinx
 from sphinx.directives.code import container_wrapper
 from sphinx.environment import BuildEnvironment
@@ -38,10 +39,6 @@ logger = logging.getLogger(__name__)
 
 EXAMPLE_LANGUAGES = {"pycon"}
 PYTHON_LANGUAGES = {"python", "python3", "py", "py3", "ipython", "ipython3"}
-
-
-class ExampleTimeout(Exception):
-    """Raised inside an example that runs longer than ``examples_timeout`` seconds."""
 
 
 class NoRun(SphinxDirective):
@@ -59,58 +56,6 @@ class NoRun(SphinxDirective):
         wrapped = container_wrapper(self, literal, f"不运行的代码：{self.arguments[0]}")
         self.add_name(wrapped)
         return [wrapped]
-
-
-class _PageRunner(doctest.DocTestRunner):
-    """A doctest runner that collects problems instead of printing them."""
-
-    def __init__(self, timeout: float) -> None:
-        super().__init__(verbose=False, optionflags=0)
-        self.timeout = timeout
-        self.problems: list[tuple[str, str]] = []  # ("file:line", message)
-
-    def _where(self, test: doctest.DocTest, example: doctest.Example) -> str:
-        return f"{test.filename}:{(test.lineno or 0) + example.lineno + 1}"
-
-    # doctest calls report_start right before it executes an example: arm the timer there.
-    def report_start(self, out: Any, test: doctest.DocTest, example: doctest.Example) -> None:
-        if self.timeout and threading.current_thread() is threading.main_thread():
-            signal.setitimer(signal.ITIMER_REAL, self.timeout)
-            # Last resort for a hang inside C code, where no Python signal handler can run.
-            faulthandler.dump_traceback_later(4 * self.timeout, exit=True)
-
-    def _disarm(self) -> None:
-        if threading.current_thread() is threading.main_thread():
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            faulthandler.cancel_dump_traceback_later()
-
-    def report_success(self, out, test, example, got) -> None:
-        self._disarm()
-
-    def report_failure(self, out, test, example, got) -> None:
-        self._disarm()
-        diff = self._checker.output_difference(example, got, self.optionflags)
-        self.problems.append(
-            (self._where(test, example), f"example failed:\n{_show(example)}{diff}")
-        )
-
-    def report_unexpected_exception(self, out, test, example, exc_info) -> None:
-        self._disarm()
-        exc_type, exc, tb = exc_info
-        # Drop the first frame: it is doctest's own exec(), not the reader's code.
-        tb = "".join(traceback.format_exception(exc_type, exc, tb.tb_next if tb else None))
-        self.problems.append(
-            (self._where(test, example), f"example raised an exception:\n{_show(example)}{tb}")
-        )
-
-
-def _show(example: doctest.Example) -> str:
-    lines = example.source.rstrip("\n").split("\n")
-    return "".join(f"    {'>>>' if i == 0 else '...'} {line}\n" for i, line in enumerate(lines))
-
-
-def _on_alarm(signum: int, frame: Any) -> None:
-    raise ExampleTimeout("the example did not finish within examples_timeout seconds (conf.py)")
 
 
 def _blocks(doctree: nodes.document) -> list[nodes.Element]:
@@ -145,21 +90,6 @@ def _first_code_line(node: nodes.Element) -> int:
         return (node.line or 1) - 1
     # MyST gives a fence the line of its opening ``` (1-based); the code starts one below.
     return node.line or 0
-
-
-@dataclass(frozen=True)
-class Block:
-    """One block of examples the gate runs: where it is, its text, and its namespace.
-
-    Blocks of a page share one namespace, top to bottom; a docstring's blocks run in a copy of
-    their module's namespace (``module``). The mutation tool (mutation/run.py) replays them.
-    """
-
-    docname: str
-    source: str
-    line: int  # 0-based line of the block's first line of code in ``source``
-    text: str
-    module: str | None = None
 
 
 def page_blocks(docname: str, doctree: nodes.document) -> list[Block]:
@@ -202,30 +132,6 @@ def page_blocks(docname: str, doctree: nodes.document) -> list[Block]:
     return found
 
 
-def run_blocks(blocks: list[Block], runner: doctest.DocTestRunner) -> int:
-    """Run the blocks in order, in their namespaces; return how many examples ran."""
-    parser = doctest.DocTestParser()
-    page_globs: dict[str, Any] = {"__name__": "__main__"}
-    docstring_globs: dict[str, dict[str, Any]] = {}  # one namespace per docstring
-    ran = 0
-    for block in blocks:
-        if block.module is None:
-            globs = page_globs
-        else:
-            module = importlib.import_module(block.module)
-            globs = docstring_globs.setdefault(block.source, dict(vars(module)))
-        test = parser.get_doctest(block.text, globs, block.docname, block.source, block.line)
-        test.examples = [ex for ex in test.examples if not ex.options.get(doctest.SKIP)]
-        runner.run(test, clear_globs=False)
-        # DocTest runs in a copy of the namespace: carry its state on to the next block.
-        if block.module is None:
-            page_globs = test.globs
-        else:
-            docstring_globs[block.source] = test.globs
-        ran += len(test.examples)
-    return ran
-
-
 def run_examples(app: Sphinx, doctree: nodes.document) -> None:
     env = app.env
     blocks = page_blocks(env.docname, doctree)
@@ -241,34 +147,88 @@ def run_examples(app: Sphinx, doctree: nodes.document) -> None:
             faulthandler.cancel_dump_traceback_later()
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
-    for where, message in runner.problems:
-        logger.warning(message, location=where, type="examples")
+    for problem in runner.problems:
+        logger.warning(problem.message, location=problem.where, type="examples")
+    _mark_failures(doctree, runner.problems)
     if ran:
-        _depend_on_package(env)
+        _depend_on_reached_modules(env, blocks)
     env.explained_examples[env.docname] = ran  # type: ignore[attr-defined]
+    env.explained_failures[env.docname] = len(runner.problems)  # type: ignore[attr-defined]
 
 
-def _depend_on_package(env: BuildEnvironment) -> None:
-    """Re-read (and so re-run) a page when any file of the companion package changes."""
-    import explained
+def _mark_failures(doctree: nodes.document, problems: list[Problem]) -> None:
+    """Show failures on the page itself: a banner under the title, expected vs got at each one.
 
-    for path in sorted(Path(explained.__file__).parent.rglob("*.py")):
+    ``make docs`` fails on the warnings anyway; this is for the preview (``make serve``), which
+    keeps serving while the author fixes the page, so a failing page never looks verified.
+    """
+    if not problems:
+        return
+    nodes_at: dict[tuple[str, int], nodes.Element] = {}
+    for node in _blocks(doctree):
+        source = node.source or doctree.get("source") or ""
+        nodes_at.setdefault((source, _first_code_line(node)), node)
+    for problem in problems:
+        node = nodes_at.get(problem.block)
+        if node is None:
+            continue
+        text = (
+            f"{problem.example}期望（Expected）：\n{_indent(problem.expected)}"
+            f"实际（Got）：\n{_indent(problem.got)}"
+        )
+        line = problem.where.rsplit(":", 1)[-1]
+        marker = nodes.container(
+            "",
+            nodes.paragraph("", f"✗ 第 {line} 行的示例没有通过："),
+            nodes.literal_block(text, text, language="text"),
+            classes=["explained-example-failure"],
+        )
+        node.parent.insert(node.parent.index(node) + 1, marker)
+    banner = nodes.container(
+        "",
+        nodes.paragraph(
+            "",
+            f"本页有 {len(problems)} 个示例没有通过：页面上写的输出与代码实际的结果不一致，"
+            "每一处都在示例下方用红框标出（期望与实际）。修好之前，本页的内容不可信。",
+        ),
+        classes=["explained-failure-banner"],
+    )
+    section = next(iter(doctree.findall(nodes.section)), None)
+    parent = section if section is not None else doctree
+    title = next((i for i, c in enumerate(parent.children) if isinstance(c, nodes.title)), -1)
+    parent.insert(title + 1, banner)
+
+
+def _indent(text: str) -> str:
+    return "".join(f"    {line}\n" for line in text.splitlines()) or "    （无输出）\n"
+
+
+def _depend_on_reached_modules(env: BuildEnvironment, blocks: list[Block]) -> None:
+    """Re-read (and so re-run) a page when a file of the package its examples reach changes."""
+    parser = doctest.DocTestParser()
+    code = [ex.source for block in blocks for ex in parser.get_examples(block.text)]
+    code += [f"import {block.module}" for block in blocks if block.module]
+    for path in dependencies.reached_files(code):
         env.note_dependency(str(path))
 
 
 def _init_env(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    if not hasattr(env, "explained_examples"):
-        env.explained_examples = {}  # type: ignore[attr-defined]
+    for name in ("explained_examples", "explained_failures"):
+        if not hasattr(env, name):
+            setattr(env, name, {})
 
 
 def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    getattr(env, "explained_examples", {}).pop(docname, None)
+    for name in ("explained_examples", "explained_failures"):
+        getattr(env, name, {}).pop(docname, None)
 
 
 def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
-    for docname in docnames:
-        if docname in other.explained_examples:  # type: ignore[attr-defined]
-            env.explained_examples[docname] = other.explained_examples[docname]  # type: ignore[attr-defined]
+    for name in ("explained_examples", "explained_failures"):
+        ours, theirs = getattr(env, name), getattr(other, name)
+        for docname in docnames:
+            if docname in theirs:
+                ours[docname] = theirs[docname]
 
 
 def _summary(app: Sphinx, exception: Exception | None) -> None:

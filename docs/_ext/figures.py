@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import dependencies
 from matplotlib.sphinxext import plot_directive
 from matplotlib.sphinxext.plot_directive import PlotDirective
 from sphinx.application import Sphinx
@@ -32,6 +33,9 @@ class PagePlot(PlotDirective):
         document = self.state.document
         page = document.settings.env.temp_data  # cleared by Sphinx before each page is read
         document.attributes[COUNTER] = page.get("explained_plot_counter", 0)
+        # Redraw this figure when a module its code reaches changes (docs/_ext/dependencies.py).
+        for path in dependencies.reached_files(["\n".join(self.content)]):
+            document.settings.env.note_dependency(str(path))
         try:
             return super().run()
         finally:
