@@ -40,17 +40,18 @@ extensions = [
     "sphinx.ext.napoleon",
     "sphinx.ext.mathjax",
     "sphinx_copybutton",
-    "matplotlib.sphinxext.plot_directive",
     # Local extensions, in docs/_ext/:
     "examples",  # runs every example on every page; the build fails when one does not match
+    "claims",  # {check} values in prose, run with the examples; numbers in prose checked or cited
     "offline_math",  # MathJax from a PyPI wheel, copied next to the pages
     "zh_search",  # Chinese full-text search that works in the browser on Sphinx 9.0
     "fences",  # a code fence left open (which would swallow the rest of a page) is an error
     "anchors",  # every heading has an explicit label, so Chinese headings get stable anchors
-    "figures",  # one figure counter per page, so figures in separate eval-rst blocks never collide
+    "figures",  # {plot} fences: drawn from the page's own (checked) data while its examples run
     "provenance",  # each article names the Python/numpy its examples ran on, its source and module
     "last_updated",  # "last updated" from the page's last commit (or SOURCE_DATE_EPOCH), not build time
     # From PyPI; none of them touches the network while building:
+    "sphinxcontrib.bibtex",  # {cite:p} roles and per-page bibliographies from docs/references.bib
     "sphinx_sitemap",
     "sphinxext.opengraph",
     "notfound.extension",
@@ -75,6 +76,13 @@ suppress_warnings: list[str] = []  # warnings are errors; fix causes instead of 
 
 # -- Examples (docs/_ext/examples.py) ------------------------------------------
 examples_timeout = 60  # seconds per example; a hanging example fails the build instead of CI
+
+# -- Citations (sphinxcontrib-bibtex): one .bib file; each article lists what it cites ----------
+# An article cites as {cite:p}`<page>:<key> {§3.2}` and ends with a bibliography directive with
+# `:filter: docname in docnames` and `:keyprefix: <page>:`, so two articles can cite one entry.
+bibtex_bibfiles = ["docs/references.bib"]
+bibtex_default_style = "unsrt"
+bibtex_reference_style = "label"
 
 # -- HTML -----------------------------------------------------------------------
 html_theme = "furo"
@@ -129,19 +137,6 @@ copybutton_prompt_text = r">>> |\.\.\.(?: |$)|\$ "
 copybutton_prompt_is_regexp = True
 copybutton_only_copy_prompt_lines = True
 copybutton_remove_prompts = True
-
-# -- Figures: drawn at build time by the package ------------------------------------------------
-plot_include_source = False
-plot_html_show_source_link = False
-plot_html_show_formats = False
-plot_formats = [("png", 150)]
-plot_rcparams = {
-    # A white card keeps the figure legible in furo's dark mode too.
-    "figure.facecolor": "white",
-    "savefig.facecolor": "white",
-    "figure.figsize": (6.4, 3.6),
-    "font.size": 10,
-}
 
 # -- API reference ----------------------------------------------------------------------------
 autodoc_default_options = {"members": True}

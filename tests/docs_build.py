@@ -63,6 +63,8 @@ def copy_site(dest: Path, *, pages: bool = True) -> Path:
     if pages:
         shutil.copytree(ROOT / "docs", dest / "docs", ignore=shutil.ignore_patterns("__pycache__"))
     else:
+        (dest / "docs").mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / "docs" / "references.bib", dest / "docs" / "references.bib")
         for part in ["_ext", "_static", "_templates"]:
             if (ROOT / "docs" / part).exists():
                 shutil.copytree(

@@ -81,26 +81,45 @@ def test_a_hanging_example_fails_instead_of_hanging(tmp_path: Path) -> None:
     assert "did not finish within" in build.output
 
 
+FIGURE = "```{{plot}}\n:alt: 一条线\n:caption: 一条线。\n\n{}\n```\n"
+PLOT = "import matplotlib.pyplot as plt\nplt.plot({})"
+
+
 def test_a_failing_figure_fails_the_build(tmp_path: Path) -> None:
-    body = "```{eval-rst}\n.. plot::\n\n   raise RuntimeError('no data')\n```\n"
-    _page, build = build_page(tmp_path, body)
+    _page, build = build_page(tmp_path, FIGURE.format("raise RuntimeError('no data')"))
     assert build.returncode != 0
     assert "no data" in build.output
 
 
-def test_figures_in_separate_blocks_get_separate_images(tmp_path: Path) -> None:
-    plot = (
-        "```{{eval-rst}}\n.. plot::\n\n   import matplotlib.pyplot as plt\n   plt.plot({})\n```\n\n"
+def test_a_figure_needs_alt_text_and_a_caption(tmp_path: Path) -> None:
+    page, build = build_page(tmp_path, "```{plot}\n:caption: 图。\n\nplot()\n```\n")
+    assert build.returncode != 0
+    assert reported(build.output, page, body_line(1)) and "needs :alt:" in build.output
+
+
+def test_figures_get_separate_images(tmp_path: Path) -> None:
+    body = (
+        FIGURE.format(PLOT.format("[0, 1]")) + "\n文字。\n\n" + FIGURE.format(PLOT.format("[1, 0]"))
     )
-    _page, build = build_page(
-        tmp_path, plot.format("[0, 1]") + "文字。\n\n" + plot.format("[1, 0]")
-    )
+    _page, build = build_page(tmp_path, body)
     assert build.returncode == 0, build.output
     html = (build.outdir / "index.html").read_text(encoding="utf-8")
     images = re.findall(r'src="_images/([^"]+\.png)"', html)
     assert len(images) == len(set(images)) == 2
     first, second = (build.outdir / "_images" / name for name in images)
     assert first.read_bytes() != second.read_bytes()
+
+
+def test_a_figure_draws_the_pages_own_data_and_cannot_change_it(tmp_path: Path) -> None:
+    # The figure runs in a copy of the page's namespace, at its place: it sees `curve` as the
+    # example above left it, and what it binds does not leak into the examples below.
+    body = (
+        "```pycon\n>>> curve = [0, 1, 3]\n```\n\n"
+        + FIGURE.format("import matplotlib.pyplot as plt\nplt.plot(curve)\ncurve = None")
+        + "\n```pycon\n>>> curve\n[0, 1, 3]\n```\n"
+    )
+    _page, build = build_page(tmp_path, body)
+    assert build.returncode == 0, build.output
 
 
 def test_a_broken_cross_reference_fails(tmp_path: Path) -> None:
@@ -141,18 +160,16 @@ def test_a_heading_without_a_label_fails(tmp_path: Path) -> None:
     assert reported(build.output, page, body_line(4))
 
 
-def test_figures_are_redrawn_when_only_their_code_changes(tmp_path: Path) -> None:
-    # matplotlib's cache would keep the old image: the page itself did not change.
+def test_figures_are_redrawn_when_only_their_data_changes(tmp_path: Path) -> None:
+    # The page itself did not change, only what its figure reads.
     data = tmp_path / "data.txt"
-    body = (
-        "```{eval-rst}\n.. plot::\n\n   import matplotlib.pyplot as plt\n"
-        f"   plt.plot([float(v) for v in open({str(data)!r}).read().split()])\n```\n"
-    )
+    values = f"__import__('pathlib').Path({str(data)!r}).read_text().split()"
+    body = FIGURE.format(PLOT.format(f"[float(v) for v in {values}]"))
     data.write_text("0 1")
     _page, first = build_page(tmp_path, body)
     before = (first.outdir / "_images" / "index-1.png").read_bytes()
     data.write_text("1 0")
-    second = sphinx_build(tmp_path, tmp_path / "html")  # same page file, same figure cache
+    second = sphinx_build(tmp_path, tmp_path / "html")  # a clean build, the same page file
     assert second.returncode == 0, second.output
     assert (second.outdir / "_images" / "index-1.png").read_bytes() != before
 
@@ -208,10 +225,10 @@ def test_option_blocks_are_read_as_yaml() -> None:
 
 
 def test_a_failing_figure_names_its_file_and_line(tmp_path: Path) -> None:
-    body = "正文。\n\n```{eval-rst}\n.. plot::\n\n   raise RuntimeError('no data')\n```\n"
+    body = "正文。\n\n" + FIGURE.format("raise RuntimeError('no data')")
     page, build = build_page(tmp_path, body)
     assert build.returncode != 0
-    assert re.search(rf"{re.escape(str(page))}:\d+: (WARNING|ERROR)", build.output), build.output
+    assert reported(build.output, page, body_line(3)), build.output[-3000:]
     assert "no data" in build.output
 
 
@@ -232,7 +249,7 @@ def test_a_failing_page_says_so_on_the_page(tmp_path: Path) -> None:
     assert "本页有 1 个示例没有通过" in html
     marker = html.split('class="explained-example-failure', 1)[1]
     assert "期望（Expected）：\n    41" in marker and "实际（Got）：\n    42" in marker
-    assert "其中 1 个没有通过" in html and "逐字核对" not in html
+    assert "其中 1 处没有通过" in html and "逐字核对" not in html
 
 
 def test_a_passing_page_carries_no_failure_marks(tmp_path: Path) -> None:

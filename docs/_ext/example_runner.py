@@ -10,9 +10,11 @@ from __future__ import annotations
 import doctest
 import faulthandler
 import importlib
+import re
 import signal
 import threading
 import traceback
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,29 +34,87 @@ class _PageRunner(doctest.DocTestRunner):
         super().__init__(verbose=False, optionflags=0)
         self.timeout = timeout
         self.problems: list[Problem] = []
+        self._caught: list[warnings.WarningMessage] | None = None
+        self._catching: Any = None
+        self._first: dict[int, int] = {}  # id(test) -> index in problems of its first failure
+        self._after: dict[int, list[str]] = {}  # id(test) -> lines of the failures after it
 
     def _where(self, test: doctest.DocTest, example: doctest.Example) -> str:
         return f"{test.filename}:{(test.lineno or 0) + example.lineno + 1}"
 
-    # doctest calls report_start right before it executes an example: arm the timer there.
+    def run(self, test: doctest.DocTest, *args: Any, **kwargs: Any) -> doctest.TestResults:
+        result = super().run(test, *args, **kwargs)
+        # The failures that follow the first one in a block usually follow *from* it (a name it
+        # should have bound, a state it should have left): one line for them, not one report each.
+        after = self._after.pop(id(test), [])
+        if after:
+            first = self.problems[self._first[id(test)]]
+            note = (
+                f"\n... and {len(after)} more example(s) of this block failed after it, probably "
+                f"as a consequence (lines {', '.join(after)})"
+            )
+            self.problems[self._first[id(test)]] = first._replace_message(first.message + note)
+        self._first.pop(id(test), None)
+        return result
+
+    def _add(self, test: doctest.DocTest, problem: Problem) -> None:
+        if id(test) in self._first:
+            self._after.setdefault(id(test), []).append(problem.where.rsplit(":", 1)[-1])
+            return
+        self._first[id(test)] = len(self.problems)
+        self.problems.append(problem)
+
+    # doctest calls report_start right before it executes an example: arm the timer there, and
+    # record the warnings it raises (an example must show or expect every warning it causes).
     def report_start(self, out: Any, test: doctest.DocTest, example: doctest.Example) -> None:
+        self._catching = warnings.catch_warnings(record=True)
+        self._caught = self._catching.__enter__()
+        warnings.simplefilter("always")
         if self.timeout and _HAS_TIMER and threading.current_thread() is threading.main_thread():
             signal.setitimer(signal.ITIMER_REAL, self.timeout)
             # Last resort for a hang inside C code, where no Python signal handler can run.
             faulthandler.dump_traceback_later(4 * self.timeout, exit=True)
 
-    def _disarm(self) -> None:
+    def _disarm(self) -> list[warnings.WarningMessage]:
         if _HAS_TIMER and threading.current_thread() is threading.main_thread():
             signal.setitimer(signal.ITIMER_REAL, 0)
             faulthandler.cancel_dump_traceback_later()
+        caught, self._caught = self._caught or [], None
+        if self._catching is not None:
+            self._catching.__exit__(None, None, None)
+            self._catching = None
+        return caught
 
     def report_success(self, out, test, example, got) -> None:
-        self._disarm()
+        caught = self._disarm()
+        unshown = [w for w in caught if w.category.__name__ not in example.want]
+        if unshown:
+            shown = "".join(
+                f"    {w.category.__name__}: {w.message} ({w.filename}:{w.lineno})\n"
+                for w in unshown
+            )
+            self._add(
+                test,
+                Problem(
+                    self._where(test, example),
+                    f"example raised a warning it does not show:\n{_show(example)}{shown}"
+                    "Fix the cause, or show the warning (print it, or catch it with "
+                    "warnings.catch_warnings and show what it says).",
+                    (test.filename, test.lineno),
+                    _show(example),
+                    example.want,
+                    shown,
+                ),
+            )
 
     def report_failure(self, out, test, example, got) -> None:
         self._disarm()
+        if example.source.startswith(CHECK_CALL):
+            self._add(test, _checked_problem(self._where(test, example), test, example, got))
+            return
         diff = self._checker.output_difference(example, got, self.optionflags)
-        self.problems.append(
+        self._add(
+            test,
             Problem(
                 self._where(test, example),
                 f"example failed:\n{_show(example)}{diff}",
@@ -62,7 +122,7 @@ class _PageRunner(doctest.DocTestRunner):
                 _show(example),
                 example.want,
                 got,
-            )
+            ),
         )
 
     def report_unexpected_exception(self, out, test, example, exc_info) -> None:
@@ -70,15 +130,17 @@ class _PageRunner(doctest.DocTestRunner):
         exc_type, exc, tb = exc_info
         # Drop the first frame: it is doctest's own exec(), not the reader's code.
         tb = "".join(traceback.format_exception(exc_type, exc, tb.tb_next if tb else None))
-        self.problems.append(
+        what = "checked value" if example.source.startswith(CHECK_CALL) else "example"
+        self._add(
+            test,
             Problem(
                 self._where(test, example),
-                f"example raised an exception:\n{_show(example)}{tb}",
+                f"{what} raised an exception:\n{_show(example)}{tb}",
                 (test.filename, test.lineno),
                 _show(example),
                 example.want or "",
                 tb,
-            )
+            ),
         )
 
 
@@ -92,6 +154,110 @@ class Problem:
     example: str
     expected: str
     got: str
+
+    def _replace_message(self, message: str) -> Problem:
+        return Problem(self.where, message, self.block, self.example, self.expected, self.got)
+
+
+# -- Checked values in prose --------------------------------------------------------------------
+# The {check} role (docs/_ext/claims.py) turns `shown ≈ expression` into an example that calls
+# checked(); it runs in the page's namespace at its place on the page, like any other example.
+CHECK_CALL = "__import__('example_runner').checked("
+_NUMBER = re.compile(
+    r"^(?P<sign>[-−]?)(?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?\s*(?P<unit>.*)$"
+)
+
+
+def shown_number(shown: str) -> tuple[float, int, bool] | None:
+    """(value, decimals, is_percent) of a shown number such as ``4.471``, ``−0.45``, ``13.4 %``,
+    ``19,200`` or ``3 倍``; None when ``shown`` does not start with a number."""
+    match = _NUMBER.match(shown.strip())
+    if match is None:
+        return None
+    frac = match["frac"] or ""
+    value = float(match["digits"].replace(",", "") + frac)
+    value = -value if match["sign"] else value
+    return value, len(frac) - 1 if frac else 0, match["unit"].strip() in ("%", "％")
+
+
+def checked(value: Any, shown: str, rule: str) -> None:
+    """Print what the page may show for ``value``: ``shown`` itself when the rule holds, else
+    what the value really is (the example expects ``shown``, so doctest reports the mismatch)."""
+    print(_checked_text(value, shown, rule))
+
+
+def _checked_text(value: Any, shown: str, rule: str) -> str:
+    """``shown`` when the rule holds for ``value``; otherwise what the value really is.
+
+    Rules: ``≈`` the value rounded to the digits shown (times 100 for a percentage) reads as
+    ``shown``; ``==`` the value equals the shown number exactly (or, for text, ``str(value)``
+    is the text); ``if`` the condition is true.
+    """
+    if rule == "if":
+        return shown if bool(value) else f"the condition is {value!r}, not true"
+    number = shown_number(shown)
+    if rule == "==":
+        if number is None:
+            return shown if str(value) == shown else f"str(value) is {str(value)!r}"
+        return shown if value == number[0] else f"the value is {value!r}"
+    if rule == "≈":
+        if number is None:
+            raise ValueError(f"'≈' needs a number on the left, got {shown!r}")
+        target, decimals, percent = number
+        scaled = float(value) * (100 if percent else 1)
+        rounded = f"{scaled:.{decimals}f}"
+        if float(rounded) == target:
+            return shown
+        return f"the value is {scaled!r}, which rounds to {rounded}"
+    raise ValueError(f"unknown rule {rule!r}: use ≈, == or if")
+
+
+def _checked_problem(
+    where: str, test: doctest.DocTest, example: doctest.Example, got: str
+) -> Problem:
+    shown = example.want.strip()
+    message = (
+        f"checked value does not hold: the page shows {shown}, but {got.strip()}\n"
+        f"    {example.source.strip()}"
+    )
+    return Problem(where, message, (test.filename, test.lineno), "", example.want, got)
+
+
+# -- Figures (docs/_ext/figures.py) ---------------------------------------------------------------
+DRAW_CALL = "__import__('example_runner').draw("
+# One look for every figure; a white card keeps it legible in furo's dark mode.
+FIGURE_STYLE = {
+    "figure.facecolor": "white",
+    "savefig.facecolor": "white",
+    "figure.figsize": (6.4, 3.6),
+    "font.size": 10,
+}
+
+
+def draw(code: str, namespace: dict[str, Any], outfile: str) -> None:
+    """Run a figure's code in a copy of the page's namespace and save what it drew as a PNG.
+
+    ``EXPLAINED_NO_FIGURES=1`` runs the code without saving (the mutation tool replays pages).
+    """
+    import os
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+    try:
+        with plt.rc_context(FIGURE_STYLE):
+            exec(compile(code, "<figure>", "exec"), dict(namespace))  # noqa: S102  (the page's own code)
+            figure = plt.gcf()
+            if not figure.axes:
+                raise ValueError("the figure's code drew nothing")
+            if not os.environ.get("EXPLAINED_NO_FIGURES"):
+                os.makedirs(os.path.dirname(outfile), exist_ok=True)
+                figure.savefig(outfile, dpi=150, metadata={"Software": None})
+    finally:
+        plt.close("all")
 
 
 def _show(example: doctest.Example) -> str:

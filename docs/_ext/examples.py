@@ -16,14 +16,21 @@ Two more rules keep a page from looking tested without being tested:
 
 from __future__ import annotations
 
+import ast
 import doctest
 import faulthandler
 import importlib
+import os
 import signal
 import threading
+import warnings
+from pathlib import Path
 from typing import Any, ClassVar
 
+import claims
 import dependencies
+import example_runner
+import figures
 from docutils import nodes
 from docutils.parsers.rst import directives
 
@@ -59,9 +66,9 @@ class NoRun(SphinxDirective):
 
 
 def _blocks(doctree: nodes.document) -> list[nodes.Element]:
-    return list(
-        doctree.findall(lambda n: isinstance(n, (nodes.literal_block, nodes.doctest_block)))
-    )
+    """Code blocks and checked values in prose, in page order: the order they run in."""
+    kinds = (nodes.literal_block, nodes.doctest_block, claims.checked_value, figures.pending_figure)
+    return list(doctree.findall(lambda n: isinstance(n, kinds)))
 
 
 def _docstring_module(source: str) -> str | None:
@@ -85,6 +92,8 @@ def _docstring_module(source: str) -> str | None:
 
 def _first_code_line(node: nodes.Element) -> int:
     """0-based line in the source file of the block's first line of code."""
+    if isinstance(node, (claims.checked_value, figures.pending_figure)):
+        return (node.line or 1) - 1
     if isinstance(node, nodes.doctest_block):
         # Blocks from docstrings point into a generated source; count from their own line.
         return (node.line or 1) - 1
@@ -97,6 +106,15 @@ def page_blocks(docname: str, doctree: nodes.document) -> list[Block]:
     parser = doctest.DocTestParser()
     found = []
     for node in _blocks(doctree):
+        if isinstance(node, claims.checked_value):
+            source = node.source or doctree.get("source") or docname
+            found.append(Block(docname, source, node.line - 1, claims.check_example(node)))
+            continue
+        if isinstance(node, figures.pending_figure):
+            source = node.source or doctree.get("source") or docname
+            call = f"{example_runner.DRAW_CALL}{node['code']!r}, globals(), {node['outfile']!r})"
+            found.append(Block(docname, source, (node.line or 1) - 1, f">>> {call}\n"))
+            continue
         language = node.get("language", "")
         location = (docname, node.line)
         if isinstance(node, nodes.literal_block) and language in PYTHON_LANGUAGES:
@@ -132,8 +150,72 @@ def page_blocks(docname: str, doctree: nodes.document) -> list[Block]:
     return found
 
 
+_BASELINE: dict[str, Any] = {}
+
+
+def _capture_baseline(app: Sphinx) -> None:
+    import numpy
+
+    _BASELINE.update(
+        cwd=os.getcwd(), filters=list(warnings.filters), numpy=numpy.get_printoptions()
+    )
+
+
+def _restore_baseline() -> None:
+    """Undo what the last page's examples changed globally (numpy print options, the working
+    directory, warning filters), so each page runs as it would on its own."""
+    import numpy
+
+    os.chdir(_BASELINE["cwd"])
+    warnings.filters[:] = _BASELINE["filters"]
+    numpy.set_printoptions(**_BASELINE["numpy"])
+
+
+def docstring_location(where: str, example: str) -> str:
+    """``file.py:line`` of a docstring example that autodoc reported as
+    ``file.py:docstring of pkg.mod.func:N`` (a line of the generated text, not of the file)."""
+    path, _, rest = where.partition(":docstring of ")
+    first = next((line.strip()[4:] for line in example.splitlines() if ">>> " in line), "")
+    try:
+        text = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return where
+    qualname = rest.rsplit(":", 1)[0].split(".")
+    span = _docstring_span(ast.parse("\n".join(text)), qualname)
+    start, end = span if span else (1, len(text))
+    for number in range(start, end + 1):
+        if text[number - 1].strip() == f">>> {first}":
+            return f"{path}:{number}"
+    return where
+
+
+def _docstring_span(tree: ast.AST, qualname: list[str]) -> tuple[int, int] | None:
+    """Lines of the docstring of the object whose dotted name ends with part of ``qualname``."""
+    for i in range(len(qualname)):
+        node: ast.AST = tree
+        for name in qualname[i:]:
+            found = next(
+                (
+                    child
+                    for child in getattr(node, "body", [])
+                    if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+                    and child.name == name
+                ),
+                None,
+            )
+            if found is None:
+                break
+            node = found
+        else:
+            doc = node.body[0] if getattr(node, "body", None) else None
+            if isinstance(doc, ast.Expr) and isinstance(doc.value, ast.Constant):
+                return doc.lineno, doc.end_lineno or doc.lineno
+    return None
+
+
 def run_examples(app: Sphinx, doctree: nodes.document) -> None:
     env = app.env
+    _restore_baseline()
     blocks = page_blocks(env.docname, doctree)
     runner = _PageRunner(app.config.examples_timeout)
     previous = signal.getsignal(signal.SIGALRM)
@@ -148,11 +230,19 @@ def run_examples(app: Sphinx, doctree: nodes.document) -> None:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
     for problem in runner.problems:
-        logger.warning(problem.message, location=problem.where, type="examples")
+        where = problem.where
+        if ":docstring of " in where:  # report it where the author edits it: in the .py file
+            where = docstring_location(where, problem.example)
+        logger.warning(problem.message, location=where, type="examples")
     _mark_failures(doctree, runner.problems)
+    figures.place_images(app, doctree)
     if ran:
-        _depend_on_reached_modules(env, blocks)
-    env.explained_examples[env.docname] = ran  # type: ignore[attr-defined]
+        codes = [n["code"] for n in doctree.findall(figures.pending_figure)]
+        _depend_on_reached_modules(env, blocks, codes)
+    checks = sum(1 for b in blocks if b.text.startswith(f">>> {example_runner.CHECK_CALL}"))
+    drawn = sum(1 for b in blocks if b.text.startswith(f">>> {example_runner.DRAW_CALL}"))
+    env.explained_examples[env.docname] = ran - checks - drawn  # type: ignore[attr-defined]
+    env.explained_checks[env.docname] = checks  # type: ignore[attr-defined]
     env.explained_failures[env.docname] = len(runner.problems)  # type: ignore[attr-defined]
 
 
@@ -171,6 +261,10 @@ def _mark_failures(doctree: nodes.document, problems: list[Problem]) -> None:
     for problem in problems:
         node = nodes_at.get(problem.block)
         if node is None:
+            continue
+        if isinstance(node, claims.checked_value):
+            node["classes"].append("explained-check-failed")
+            node += nodes.Text(f"［✗ 构建核对未通过：{problem.got.strip()}］")
             continue
         text = (
             f"{problem.example}期望（Expected）：\n{_indent(problem.expected)}"
@@ -203,28 +297,28 @@ def _indent(text: str) -> str:
     return "".join(f"    {line}\n" for line in text.splitlines()) or "    （无输出）\n"
 
 
-def _depend_on_reached_modules(env: BuildEnvironment, blocks: list[Block]) -> None:
+def _depend_on_reached_modules(env: BuildEnvironment, blocks: list[Block], more: list[str]) -> None:
     """Re-read (and so re-run) a page when a file of the package its examples reach changes."""
     parser = doctest.DocTestParser()
-    code = [ex.source for block in blocks for ex in parser.get_examples(block.text)]
+    code = [ex.source for block in blocks for ex in parser.get_examples(block.text)] + more
     code += [f"import {block.module}" for block in blocks if block.module]
     for path in dependencies.reached_files(code):
         env.note_dependency(str(path))
 
 
 def _init_env(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    for name in ("explained_examples", "explained_failures"):
+    for name in ("explained_examples", "explained_checks", "explained_failures"):
         if not hasattr(env, name):
             setattr(env, name, {})
 
 
 def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    for name in ("explained_examples", "explained_failures"):
+    for name in ("explained_examples", "explained_checks", "explained_failures"):
         getattr(env, name, {}).pop(docname, None)
 
 
 def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
-    for name in ("explained_examples", "explained_failures"):
+    for name in ("explained_examples", "explained_checks", "explained_failures"):
         ours, theirs = getattr(env, name), getattr(other, name)
         for docname in docnames:
             if docname in theirs:
@@ -234,16 +328,25 @@ def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildE
 def _summary(app: Sphinx, exception: Exception | None) -> None:
     if exception is None:
         counts = getattr(app.env, "explained_examples", {})
+        checks = sum(getattr(app.env, "explained_checks", {}).values())
         pages = sum(1 for n in counts.values() if n)
-        logger.info("examples: %d run on %d pages", sum(counts.values()), pages)
+        logger.info(
+            "examples: %d run on %d pages, and %d checked values in prose",
+            sum(counts.values()),
+            pages,
+            checks,
+        )
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("examples_timeout", 60, "env", types=(int, float))
     app.add_directive("norun", NoRun)
+    app.connect("builder-inited", _capture_baseline)
     app.connect("env-before-read-docs", _init_env)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
-    app.connect("doctree-read", run_examples)
+    # Before Sphinx's own doctree-read handlers (500) collect the page's images: the figures are
+    # drawn, and their images placed, while the examples run.
+    app.connect("doctree-read", run_examples, priority=400)
     app.connect("build-finished", _summary)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,53 +1,87 @@
-"""Number the figures of a page across MyST ``{eval-rst}`` blocks.
+"""Figures drawn at build time from the page's own data.
 
-matplotlib's plot directive names an inline figure ``<page>-<n>.png`` with a counter kept on the
-docutils document. MyST parses each ``{eval-rst}`` block as a fresh document, so every block
-restarts at 1: the second figure of a page silently overwrote the first, and its code never
-showed. ``:filename-prefix:`` would avoid it but needs matplotlib >= 3.11, which Python 3.10
-cannot install. This keeps one counter per page instead, on every matplotlib version.
+A figure is a fence whose code draws with the companion package's ``figures`` module::
 
-It also redraws every figure whenever its page is read. matplotlib keeps the images in a cache
-beside the doctrees and redraws one only when the *page* is newer than the image, so a change to
-the package's drawing code, or a build on another Python, would have shown a stale figure.
+    ```{plot}
+    :alt: 替代文字
+    :caption: 图注，可以含 {check}`4.471 ≈ bound[1000]` 这样的核对值。
+
+    plot_long_term_decay(curve)
+    ```
+
+The code is not run while the page is parsed. It runs with the page's examples, at its place on
+the page, in a *copy* of the page's namespace (examples.py and example_runner.draw): ``curve`` is
+the very object the examples above computed and checked, so the figure cannot show data the page
+did not check, and the figure cannot change the page's names. ``figures.py`` modules only draw
+(tests/test_figures_only_draw.py). An exception fails the build at the fence's line, like an
+example. Images are numbered per page (``rope-1.png``, ...) and redrawn on every read of the page.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import os
+from pathlib import Path
+from typing import Any, ClassVar
 
-import dependencies
-from matplotlib.sphinxext import plot_directive
-from matplotlib.sphinxext.plot_directive import PlotDirective
+from docutils import nodes
+from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
 
-COUNTER = "_plot_counter"  # the attribute matplotlib's directive reads and increments
+
+class pending_figure(nodes.General, nodes.Element):
+    """Where a figure goes; examples.py runs its code and replaces it with the image."""
 
 
-class PagePlot(PlotDirective):
-    def run(self) -> list[Any]:
-        if "filename-prefix" in self.options:
+class Plot(SphinxDirective):
+    has_content = True
+    option_spec: ClassVar = {
+        "alt": directives.unchanged_required,
+        "caption": directives.unchanged_required,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        missing = [o for o in ("alt", "caption") if not self.options.get(o)]
+        if missing:
             raise self.error(
-                ":filename-prefix: is not available on Python 3.10 (matplotlib < 3.11); "
-                "drop it: figures are numbered per page automatically"
+                f"a figure needs :{missing[0]}: (readers of screen readers and of the EPUB rely "
+                "on the alt text; the caption says what to read off the figure)"
             )
-        document = self.state.document
-        page = document.settings.env.temp_data  # cleared by Sphinx before each page is read
-        document.attributes[COUNTER] = page.get("explained_plot_counter", 0)
-        # Redraw this figure when a module its code reaches changes (docs/_ext/dependencies.py).
-        for path in dependencies.reached_files(["\n".join(self.content)]):
-            document.settings.env.note_dependency(str(path))
-        try:
-            return super().run()
-        finally:
-            page["explained_plot_counter"] = document.attributes[COUNTER]
+        if not self.content:
+            raise self.error("a figure needs code that draws it")
+        page = self.env.temp_data  # cleared by Sphinx before each page is read
+        page["explained_figures"] = number = page.get("explained_figures", 0) + 1
+        docname = self.env.docname
+        outfile = Path(self.env.doctreedir).parent / "figures" / f"{docname}-{number}.png"
+        pending = pending_figure(
+            code="\n".join(self.content), alt=self.options["alt"], outfile=str(outfile)
+        )
+        self.set_source_info(pending)
+        caption_nodes, messages = self.state.inline_text(self.options["caption"], self.lineno)
+        caption = nodes.caption("", "", *caption_nodes)
+        figure = nodes.figure("", pending, caption)
+        self.set_source_info(caption)
+        self.set_source_info(figure)
+        self.add_name(figure)
+        return [figure, *messages]
 
 
-def _always_out_of_date(*args: Any, **kwargs: Any) -> bool:
-    return True
+def place_images(app: Sphinx, doctree: nodes.document) -> None:
+    """Replace each drawn figure's placeholder with its image. examples.py calls this after it
+    ran the page, before Sphinx collects the page's images (doctree-read, priority 500)."""
+    for node in list(doctree.findall(pending_figure)):
+        outfile = Path(node["outfile"])
+        if not outfile.is_file():  # its code failed: the gate has reported where
+            node.replace_self(nodes.paragraph("", "（这幅图没能画出来，见构建输出。）"))
+            continue
+        here = Path(app.srcdir, app.env.docname).parent
+        uri = Path(os.path.relpath(outfile, here)).as_posix()
+        image = nodes.image(uri=uri, alt=node["alt"])
+        image.source, image.line = node.source, node.line
+        node.replace_self(image)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.setup_extension("matplotlib.sphinxext.plot_directive")
-    plot_directive.out_of_date = _always_out_of_date
-    app.add_directive("plot", PagePlot, override=True)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+    app.add_node(pending_figure)
+    app.add_directive("plot", Plot)
+    return {"version": "2", "parallel_read_safe": True, "parallel_write_safe": True}

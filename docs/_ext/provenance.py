@@ -67,6 +67,7 @@ def record(app: Sphinx, doctree: nodes.document) -> None:
     node = provenance(
         examples=ran,
         failures=getattr(app.env, "explained_failures", {}).get(docname, 0),
+        checks=getattr(app.env, "explained_checks", {}).get(docname, 0),
         python=platform.python_version(),
         implementation=platform.python_implementation(),
         numpy=numpy.__version__,
@@ -108,15 +109,16 @@ def fill(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     for node in list(doctree.findall(provenance)):
         para = nodes.paragraph()
         ran_on = f"{node['implementation']} {node['python']}，numpy {node['numpy']}"
+        what = f"{node['examples']} 个示例"
+        if node.get("checks"):
+            what += f"和正文中的 {node['checks']} 个数值与结论"
         if node.get("failures"):
             para += nodes.Text(
-                f"本页的 {node['examples']} 个示例在构建本页时运行过，其中 {node['failures']} 个"
+                f"本页的 {what}在构建本页时运行过，其中 {node['failures']} 处"
                 f"没有通过（{ran_on}），见页首的说明。"
             )
         else:
-            para += nodes.Text(
-                f"本页的 {node['examples']} 个示例已在构建本页时运行并逐字核对：{ran_on}。"
-            )
+            para += nodes.Text(f"本页的 {what}已在构建本页时运行并逐字核对：{ran_on}。")
         source = _source_link(app, docname)
         path = f"docs/{docname}{app.env.doc2path(docname).suffix}"
         para += nodes.Text("源文件：")
