@@ -60,6 +60,12 @@ def main() -> None:
             sk_ensemble.RandomForestClassifier(n_estimators=100, n_jobs=1, random_state=0),
         ),
         (
+            "random forest 100 (classifier, n_jobs=2)",
+            "clf",
+            ours.RandomForestClassifier(n_estimators=100, n_jobs=2, random_state=0),
+            sk_ensemble.RandomForestClassifier(n_estimators=100, n_jobs=2, random_state=0),
+        ),
+        (
             "random forest 100 (regressor, sqrt)",
             "reg",
             ours.RandomForestRegressor(n_estimators=100, max_features="sqrt", random_state=0),

@@ -9,12 +9,13 @@ of ``stats`` are per-sample weighted statistics: ``w * onehot(class)`` for class
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 TREE_LEAF = -1
 TREE_UNDEFINED = -2
+_HEAP_DEPTH = 10  # trees at most this deep are applied in the complete-binary-tree layout
 
 
 @dataclass
@@ -45,39 +46,100 @@ class Tree:
         """Number of leaves."""
         return int((self.children_left == TREE_LEAF).sum())
 
+    _heap_cache: tuple[np.ndarray, np.ndarray, np.ndarray] | None = field(
+        default=None, repr=False, compare=False
+    )
+    _depth_cache: int | None = field(default=None, repr=False, compare=False)
+
     @property
     def max_depth(self) -> int:
         """Depth of the deepest leaf (the root alone has depth 0)."""
-        depth = np.zeros(self.node_count, dtype=np.intp)
-        for node in range(self.node_count):  # parents come before children
-            if self.children_left[node] != TREE_LEAF:
-                depth[self.children_left[node]] = depth[node] + 1
-                depth[self.children_right[node]] = depth[node] + 1
-        return int(depth.max())
+        if self._depth_cache is None:
+            depth, level = 0, np.zeros(1, dtype=np.intp)  # the nodes of one level
+            while True:
+                inner = level[self.children_left[level] != TREE_LEAF]
+                if not inner.size:
+                    break
+                level = np.concatenate([self.children_left[inner], self.children_right[inner]])
+                depth += 1
+            self._depth_cache = depth
+        return self._depth_cache
 
     def apply(self, X: np.ndarray) -> np.ndarray:
-        """Index of the leaf each row of (validated, float64) ``X`` falls into."""
-        node = np.zeros(X.shape[0], dtype=np.intp)
-        rows = np.arange(X.shape[0])
+        """Index of the leaf each row of (validated, C-contiguous float64) ``X`` falls into.
+
+        All rows descend one level per step. The top ``_HEAP_DEPTH`` levels are first laid out as
+        a complete binary tree, children of slot i at 2i+1 and 2i+2, so that a step there is a few
+        flat gathers; below, the rows that have reached a leaf are dropped after every step.
+        """
+        n, d = X.shape
+        flat = X.ravel()
+        offsets = np.arange(n) * d
+        feature, threshold, node_of = self._heap()
+        slot = np.zeros(n, dtype=np.intp)
+        for _ in range(min(self.max_depth, _HEAP_DEPTH)):
+            go_right = flat.take(offsets + feature.take(slot)) > threshold.take(slot)
+            slot = 2 * slot + 1 + go_right
+        node = node_of.take(slot - feature.shape[0])
+        if self.max_depth <= _HEAP_DEPTH:
+            return node
+        rows = np.flatnonzero(self.feature.take(node) >= 0)
+        current = node[rows]
         while rows.size:
-            current = node[rows]
-            feature = self.feature[current]
+            feature = self.feature.take(current)
             inner = feature >= 0
-            rows, current, feature = rows[inner], current[inner], feature[inner]
-            go_left = X[rows, feature] <= self.threshold[current]
-            node[rows] = np.where(
-                go_left, self.children_left[current], self.children_right[current]
+            if not inner.all():
+                rows, current, feature = rows[inner], current[inner], feature[inner]
+            go_left = flat.take(offsets.take(rows) + feature) <= self.threshold.take(current)
+            current = np.where(
+                go_left, self.children_left.take(current), self.children_right.take(current)
             )
+            node[rows] = current
         return node
 
-    def compute_feature_importances(self, n_features: int) -> np.ndarray:
-        """Weighted impurity decrease per feature, normalised to sum to 1 (all zeros for a stump-less tree)."""
+    def _heap(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The top of the tree as a complete binary tree of ``depth = min(max_depth, _HEAP_DEPTH)``
+        levels (computed once).
+
+        Returns the feature and threshold of the ``2**depth - 1`` inner slots and the node behind
+        each of the ``2**depth`` bottom slots (a leaf, or a node at that depth). A leaf above the
+        bottom becomes slots with threshold +inf, which every (finite) value passes to the left.
+        """
+        if self._heap_cache is None:
+            depth = min(self.max_depth, _HEAP_DEPTH)
+            n_inner = 2**depth - 1
+            feature = np.zeros(n_inner, dtype=np.intp)
+            threshold = np.full(n_inner, np.inf)
+            node_of = np.zeros(n_inner + 1, dtype=np.intp)
+            nodes, slots = np.zeros(1, dtype=np.intp), np.zeros(1, dtype=np.intp)
+            for level in range(depth + 1):  # one level of the tree at a time
+                stop = self.children_left[nodes] == TREE_LEAF
+                if level == depth:
+                    stop[:] = True
+                bottom = (slots[stop] + 1) * 2 ** (depth - level) - 1  # leftmost slot below
+                node_of[bottom - n_inner] = nodes[stop]
+                nodes, slots = nodes[~stop], slots[~stop]
+                feature[slots], threshold[slots] = self.feature[nodes], self.threshold[nodes]
+                nodes = np.concatenate([self.children_left[nodes], self.children_right[nodes]])
+                slots = np.concatenate([2 * slots + 1, 2 * slots + 2])
+            self._heap_cache = (feature, threshold, node_of)
+        return self._heap_cache
+
+    def compute_feature_importances(self, n_features: int, normalize: bool = True) -> np.ndarray:
+        """Weighted impurity decrease per feature (all zeros for a tree without a split).
+
+        With ``normalize`` the importances sum to 1; without, each is the decrease divided by the
+        root's weighted count, as scikit-learn's ``tree_.compute_feature_importances(normalize=False)``
+        (the raw improvements that gradient boosting averages over its trees).
+        """
         inner = np.flatnonzero(self.children_left != TREE_LEAF)
         wn = self.weighted_n_node_samples * self.impurity
         left, right = self.children_left[inner], self.children_right[inner]
         decrease = wn[inner] - wn[left] - wn[right]
         importances = np.bincount(self.feature[inner], weights=decrease, minlength=n_features)
         importances = np.maximum(importances, 0.0)
+        if not normalize:
+            return importances / self.weighted_n_node_samples[0]
         total = importances.sum()
         return importances / total if total > 0 else importances
 
@@ -147,12 +209,14 @@ def grow_tree(
     min_samples_leaf: int,
     max_features: int,
     rng: np.random.Generator,
+    min_weight_leaf: float = 0.0,
 ) -> Tree:
     """Grow one tree.
 
     ``X`` is (n, d) float64; ``stats`` (n, c) as described in the module docstring; ``order``
     (d, m) the presorted indices of the samples that take part (e.g. positive weight), as made by
-    :func:`presort` and filtered column-consistently.
+    :func:`presort` and filtered column-consistently. Each child must hold ``min_samples_leaf``
+    samples and a weight of at least ``min_weight_leaf``.
     """
     n_samples, n_features = X.shape
     XT = np.ascontiguousarray(X.T)
@@ -193,6 +257,7 @@ def grow_tree(
             & (lengths >= min_samples_split)
             & (lengths >= 2 * min_samples_leaf)
             & (impurity > tol)
+            & (weight >= 2 * min_weight_leaf)
         )
         if not candidate.any():
             break
@@ -229,6 +294,13 @@ def grow_tree(
         count_ok = (n_left >= min_samples_leaf) & (lengths[seg] - n_left >= min_samples_leaf)
         valid = np.zeros((n_rows, m), dtype=bool)
         valid[:, :-1] = (xs[:, :-1] < xs[:, 1:]) & count_ok[:-1]
+        if min_weight_leaf > 0:
+            if criterion == "squared_error":
+                w_left, w_right = left_stats[0], right_stats[0]
+            else:
+                w_left, w_right = left_stats.sum(axis=0), right_stats.sum(axis=0)
+            heavy = (w_left >= min_weight_leaf) & (w_right >= min_weight_leaf)
+            valid[:, :-1] &= heavy[:, :-1]
         score[~valid] = -np.inf
         # Best score per node, then the first (lowest feature, lowest threshold) reaching it up to
         # rounding, so that exact ties are broken as in the textbook.
@@ -287,7 +359,7 @@ def grow_tree(
         lengths = np.concatenate([n_left_node, lengths - n_left_node])
         depth += 1
 
-    return Tree(
+    tree = Tree(
         children_left=np.concatenate(lefts),
         children_right=np.concatenate(rights),
         feature=np.concatenate(features),
@@ -297,3 +369,5 @@ def grow_tree(
         n_node_samples=np.concatenate(counts).astype(np.intp),
         weighted_n_node_samples=np.concatenate(weights),
     )
+    tree._heap()  # the layout predict uses, made now so that predicting changes nothing
+    return tree

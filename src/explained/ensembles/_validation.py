@@ -1,158 +1,111 @@
 """Input validation shared by the estimators of :mod:`explained.ensembles`.
 
-Every public ``fit``/``predict`` goes through these helpers, so a wrong shape, a NaN, a single class
-or a bad hyper-parameter fails early with a :class:`ValueError` that says what was expected.
+Data (``X``, ``y``, ``sample_weight``) goes through scikit-learn's own validation
+(:func:`sklearn.utils.validation.validate_data` and friends), so shapes, NaNs, sparse or complex
+input, pandas frames and feature names are handled, and worded, exactly as in scikit-learn. What
+remains here is what scikit-learn does not provide publicly: the checks of our hyper-parameters
+(each bad value raises a :class:`ValueError` naming the parameter), ``max_features`` resolution and
+the random-number generator.
 """
 
 from __future__ import annotations
 
+import inspect
 import math
 import numbers
 from typing import Any
 
 import numpy as np
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import _check_sample_weight, validate_data
 
-__all__ = ["NotFittedError"]
+__all__: list[str] = []
 
 
-class NotFittedError(ValueError, AttributeError):
-    """Raised when ``predict`` (or a fitted attribute) is used before ``fit``.
+def check_classifier_data(
+    estimator: Any, X: Any, y: Any, sample_weight: Any
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Validate a classifier's training data; return ``(X, classes, encoded, weight)``.
 
-    Like scikit-learn's exception of the same name it is both a :class:`ValueError` and an
-    :class:`AttributeError`, so ``except ValueError`` and ``hasattr`` both behave as expected.
-
-    Examples
-    --------
-    >>> from explained.ensembles import DecisionTreeClassifier
-    >>> try:
-    ...     DecisionTreeClassifier().predict([[0.0]])
-    ... except NotFittedError as exc:
-    ...     print(exc)
-    This DecisionTreeClassifier is not fitted yet: call fit(X, y) before predict.
+    ``X`` becomes a C-contiguous float64 array (and ``n_features_in_``, ``feature_names_in_`` are
+    set on ``estimator``); a column-vector ``y`` is ravelled with a ``DataConversionWarning``;
+    ``classes`` are the sorted labels and ``encoded`` their indices ``0 .. K-1``.
     """
-
-
-def check_is_fitted(estimator: Any, attribute: str, method: str) -> None:
-    """Raise :class:`NotFittedError` unless ``estimator`` has ``attribute``."""
-    if attribute not in vars(estimator):
-        name = type(estimator).__name__
-        raise NotFittedError(f"This {name} is not fitted yet: call fit(X, y) before {method}.")
-
-
-def check_X(X: Any, n_features: int | None = None, name: str = "X") -> np.ndarray:
-    """Return ``X`` as a new C-contiguous float64 array of shape (n_samples, n_features)."""
+    with np.errstate(over="ignore", invalid="ignore"):  # the finiteness check sums X
+        X, y = validate_data(estimator, X, y, dtype=np.float64, order="C")
     try:
-        complex_input = np.iscomplexobj(X)
-        arr = None if complex_input else np.array(X, dtype=np.float64, copy=True)
-    except (TypeError, ValueError) as exc:
+        check_classification_targets(y)
+        classes, encoded = np.unique(y, return_inverse=True)
+    except TypeError:  # e.g. an object array mixing str and int
         raise ValueError(
-            f"{name} must be a 2-D array of numbers (n_samples, n_features); "
-            f"could not convert it to float: {exc}"
+            "y mixes class labels that cannot be sorted (e.g. strings and numbers); use one kind."
         ) from None
-    if arr is None:
-        raise ValueError(f"{name} must be real; got complex numbers.")
-    if arr.ndim != 2:
-        raise ValueError(
-            f"{name} must be 2-D (n_samples, n_features), got an array with {arr.ndim} "
-            f"dimension(s) and shape {arr.shape}; reshape a single feature with "
-            "x.reshape(-1, 1) or a single sample with x.reshape(1, -1)."
-        )
-    if arr.shape[0] == 0 or arr.shape[1] == 0:
-        raise ValueError(f"{name} must have at least one sample and one feature, got {arr.shape}.")
-    if not np.isfinite(arr).all():
-        raise ValueError(f"{name} contains NaN or infinity; every value must be finite.")
-    if n_features is not None and arr.shape[1] != n_features:
-        raise ValueError(
-            f"{name} has {arr.shape[1]} features, but the estimator was fitted with "
-            f"{n_features} features."
-        )
-    return np.ascontiguousarray(arr)
-
-
-def check_1d(y: Any, n_samples: int, name: str) -> np.ndarray:
-    """Return ``y`` as an array of shape (n_samples,), or raise a ValueError saying why not."""
-    try:
-        arr = np.asarray(y)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(
-            f"{name} must be a 1-D array (n_samples,); could not convert it: {exc}"
-        ) from None
-    if arr.ndim == 2 and arr.shape[1] == 1:
-        raise ValueError(f"{name} must be 1-D (n_samples,), got shape {arr.shape}; use y.ravel().")
-    if arr.ndim != 1:
-        raise ValueError(f"{name} must be 1-D (n_samples,), got shape {arr.shape}.")
-    if arr.shape[0] != n_samples:
-        raise ValueError(
-            f"X and {name} have inconsistent numbers of samples: {n_samples} and {arr.shape[0]}."
-        )
-    return arr
-
-
-def check_classification_target(y: Any, n_samples: int) -> tuple[np.ndarray, np.ndarray]:
-    """Return ``(classes, encoded)`` for class labels ``y``; at least two classes are required."""
-    arr = check_1d(y, n_samples, "y")
-    if arr.dtype.kind == "f":
-        if not np.isfinite(arr).all():
-            raise ValueError("y contains NaN or infinity; class labels must be finite.")
-        if not np.array_equal(arr, np.round(arr)):
-            raise ValueError(
-                "y looks continuous (it has non-integer floats); a classifier needs discrete "
-                "class labels (ints, strings or bools). Use a regressor for continuous targets."
-            )
-    elif arr.dtype.kind not in "biuUS":
-        raise ValueError(
-            f"y must hold class labels of one kind (ints, strings or bools), got dtype {arr.dtype}."
-        )
-    classes, encoded = np.unique(arr, return_inverse=True)
     if classes.shape[0] < 2:
         raise ValueError(
-            f"y has a single class ({classes[0]!r}); a classifier needs at least two classes."
+            f"y has 1 class ({classes.tolist()[0]!r}); a classifier needs at least two classes."
         )
-    return classes, encoded.astype(np.intp)
+    return X, classes, encoded.astype(np.intp), check_sample_weight(sample_weight, X)
 
 
-def check_regression_target(y: Any, n_samples: int) -> np.ndarray:
-    """Return ``y`` as a new finite float64 vector."""
-    arr = check_1d(y, n_samples, "y")
-    if arr.dtype.kind not in "biuf":
-        raise ValueError(f"y must be numeric (real) for a regressor, got dtype {arr.dtype}.")
-    out = arr.astype(np.float64)
-    if not np.isfinite(out).all():
-        raise ValueError("y contains NaN or infinity; every target must be finite.")
-    if out.size and np.abs(out).max() > _Y_LIMIT:
+def check_regressor_data(
+    estimator: Any, X: Any, y: Any, sample_weight: Any
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Validate a regressor's training data; return ``(X, y, weight)``, all float64."""
+    with np.errstate(over="ignore", invalid="ignore"):  # the finiteness check sums X
+        X, y = validate_data(estimator, X, y, dtype=np.float64, order="C", y_numeric=True)
+    if y.dtype.kind not in "biuf":  # scikit-learn lets strings such as "1.5" through
+        raise ValueError(f"y must be numeric (real) for a regressor, got dtype {y.dtype}.")
+    y = y.astype(np.float64, copy=False)
+    if y.size and np.abs(y).max() > _Y_LIMIT:
         raise ValueError(
-            f"y has values of magnitude up to {np.abs(out).max():.3g}; targets must stay below "
+            f"y has values of magnitude up to {np.abs(y).max():.3g}; targets must stay below "
             f"{_Y_LIMIT:.0e} in absolute value so that their squares are finite. Rescale y."
         )
-    return out
+    return X, y, check_sample_weight(sample_weight, X)
 
 
 _Y_LIMIT = 1e150
 
 
-def check_sample_weight(sample_weight: Any, n_samples: int) -> np.ndarray:
+# scikit-learn >= 1.9 rejects all-zero weights itself; let ours say it, in every version.
+_ZERO_WEIGHTS = (
+    {"allow_all_zero_weights": True}
+    if "allow_all_zero_weights" in inspect.signature(_check_sample_weight).parameters
+    else {}
+)
+
+
+def check_sample_weight(sample_weight: Any, X: np.ndarray) -> np.ndarray:
     """Return non-negative finite float64 weights (ones when ``sample_weight`` is None).
 
     Only the ratios of the weights matter, so weights whose largest value is outside
     ``[2**-100, 2**100]`` are multiplied by a power of two (exactly) to bring it to [0.5, 1):
     otherwise sums of squared weights in the split search overflow, or underflow to zero.
     """
-    if sample_weight is None:
-        return np.ones(n_samples)
-    arr = check_1d(sample_weight, n_samples, "sample_weight")
-    if arr.dtype.kind not in "biuf":
-        raise ValueError(f"sample_weight must be numeric, got dtype {arr.dtype}.")
-    out = arr.astype(np.float64)
-    if not np.isfinite(out).all():
+    try:
+        complex_input = np.iscomplexobj(sample_weight)
+    except (TypeError, ValueError):  # not array-like: scikit-learn's check words the error
+        complex_input = False
+    if complex_input:  # scikit-learn would drop the imaginary part with a ComplexWarning
+        raise ValueError("sample_weight must be real; got complex numbers.")
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = _check_sample_weight(
+            sample_weight, X, dtype=np.float64, ensure_non_negative=True, **_ZERO_WEIGHTS
+        )
+    if not np.isfinite(out).all():  # a scalar NaN or inf is not checked by scikit-learn
         raise ValueError("sample_weight contains NaN or infinity.")
-    if (out < 0).any():
-        raise ValueError("sample_weight must be non-negative.")
     largest = out.max()
     if largest <= 0:
-        raise ValueError("sample_weight must have a positive sum.")
+        raise ValueError("sample_weight is all zero; the weights must have a positive sum.")
     if not 2.0**-100 <= largest <= 2.0**100:
         out = np.ldexp(out, -math.frexp(largest)[1])
     return out
+
+
+def check_predict_data(estimator: Any, X: Any) -> np.ndarray:
+    """Validate ``X`` at predict time against what ``fit`` saw (feature count and names)."""
+    with np.errstate(over="ignore", invalid="ignore"):  # the finiteness check sums X
+        return validate_data(estimator, X, dtype=np.float64, order="C", reset=False)
 
 
 _INT_LIMIT = 2**31 - 1
@@ -162,7 +115,7 @@ def check_int(value: Any, name: str, minimum: int, allow_none: bool = False) -> 
     """Check an integer hyper-parameter ``minimum <= value <= 2**31 - 1`` (or None when allowed)."""
     if value is None and allow_none:
         return None
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
         kind = "an int or None" if allow_none else "an int"
         # ValueError, not TypeError: every bad hyper-parameter raises ValueError (issue 6).
         raise ValueError(f"{name} must be {kind} >= {minimum}, got {value!r}.")  # noqa: TRY004
@@ -203,26 +156,38 @@ def check_choice(value: Any, name: str, choices: tuple[str, ...]) -> str:
     return value
 
 
-def accuracy(y: Any, predicted: np.ndarray) -> float:
-    """Fraction of ``predicted`` labels equal to the labels ``y`` (the ``score`` of classifiers)."""
-    arr = check_1d(y, predicted.shape[0], "y")
-    if arr.dtype.kind not in "biufUSO":
-        raise ValueError(f"y must hold class labels, got dtype {arr.dtype}.")
-    return float(np.mean(predicted == arr))
+def check_bool(value: Any, name: str) -> bool:
+    """Check a True/False hyper-parameter (numpy bools too; not 0/1 or strings)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be True or False, got {value!r}.")  # noqa: TRY004
+    return bool(value)
 
 
-def r2(y: Any, predicted: np.ndarray) -> float:
-    """Coefficient of determination R² of ``predicted`` for targets ``y`` (``score`` of regressors).
+def check_verbose(value: Any) -> int:
+    """``verbose`` as in scikit-learn: False/True or a non-negative int (more output when larger)."""
+    if isinstance(value, (bool, np.bool_)):
+        return int(value)
+    return check_int(value, "verbose", 0)  # type: ignore[return-value]
 
-    As in scikit-learn's ``r2_score``, a constant ``y`` gives 1.0 for a perfect prediction and 0.0
-    otherwise, instead of a division by zero.
-    """
-    y = check_regression_target(y, predicted.shape[0])
-    residual = ((y - predicted) ** 2).sum()
-    total = ((y - y.mean()) ** 2).sum()
-    if total == 0:
-        return 1.0 if residual == 0 else 0.0
-    return float(1.0 - residual / total)
+
+def check_n_jobs(value: Any) -> int | None:
+    """``n_jobs`` as in scikit-learn: None (one job), a positive count, or -1, -2, ... (all CPUs,
+    all but one, ...)."""
+    if value is None:
+        return None
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or value == 0:
+        raise ValueError(f"n_jobs must be None or a non-zero int, got {value!r}.")
+    return int(value)
+
+
+def check_class_weight(value: Any, choices: tuple[str, ...]) -> None:
+    """``class_weight`` must be None, one of ``choices`` (e.g. "balanced") or a dict."""
+    if value is None or isinstance(value, dict):
+        return
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(
+            f"class_weight must be None, a dict or one of {list(choices)}, got {value!r}."
+        )
 
 
 def resolve_max_features(max_features: Any, n_features: int) -> int:
@@ -238,7 +203,7 @@ def resolve_max_features(max_features: Any, n_features: int) -> int:
             f"max_features must be 'sqrt', 'log2', an int, a float in (0, 1] or None, "
             f"got {max_features!r}."
         )
-    if isinstance(max_features, bool):
+    if isinstance(max_features, (bool, np.bool_)):
         raise ValueError(f"max_features must not be a bool, got {max_features!r}.")  # noqa: TRY004
     if isinstance(max_features, numbers.Integral):
         if not 1 <= max_features <= n_features:
@@ -257,10 +222,15 @@ def resolve_max_features(max_features: Any, n_features: int) -> int:
 
 
 def check_random_state(seed: Any) -> np.random.Generator:
-    """Return a numpy Generator from None, an int or a Generator."""
+    """Return a numpy Generator from None, an int, a Generator or a legacy ``RandomState``.
+
+    A ``RandomState`` (what scikit-learn passes around) seeds a new Generator with one draw.
+    """
     if seed is None or isinstance(seed, np.random.Generator):
         return np.random.default_rng(seed)
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+    if isinstance(seed, np.random.RandomState):
+        return np.random.default_rng(int(seed.randint(_INT_LIMIT)))
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral) or seed < 0:
         raise ValueError(
             f"random_state must be None, a non-negative int or a numpy Generator, got {seed!r}."
         )

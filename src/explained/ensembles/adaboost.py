@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-import copy
-import inspect
 from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 
-from ._base import BaseEstimator
 from ._builder import presort
 from ._validation import (
-    accuracy,
-    check_1d,
-    check_classification_target,
+    check_classifier_data,
     check_float,
     check_int,
-    check_is_fitted,
+    check_predict_data,
     check_random_state,
-    check_sample_weight,
-    check_X,
 )
 from .tree import DecisionTreeClassifier
 
@@ -40,7 +35,7 @@ def _reweight(weight: np.ndarray, exponent: np.ndarray) -> tuple[np.ndarray, flo
     return scaled / total, z
 
 
-class AdaBoostClassifier(BaseEstimator):
+class AdaBoostClassifier(ClassifierMixin, BaseEstimator):
     """AdaBoost by sample re-weighting.
 
     With two classes, coded -1 / +1 as ``classes_[0]`` / ``classes_[1]``, round m fits the weak
@@ -124,14 +119,7 @@ class AdaBoostClassifier(BaseEstimator):
                 "estimator must be an instance with fit(X, y, sample_weight) and predict(X), "
                 f"got {self.estimator!r}."
             )
-        try:
-            parameters = inspect.signature(self.estimator.fit).parameters.values()
-            takes_weight = any(
-                p.name == "sample_weight" or p.kind is p.VAR_KEYWORD for p in parameters
-            )
-        except (TypeError, ValueError):  # no signature to read: let fit decide
-            takes_weight = True
-        if not takes_weight:
+        if not has_fit_parameter(self.estimator, "sample_weight"):
             raise ValueError(
                 f"estimator {type(self.estimator).__name__} does not support sample_weight: "
                 "its fit has no sample_weight parameter, and AdaBoost re-weights the samples."
@@ -140,25 +128,24 @@ class AdaBoostClassifier(BaseEstimator):
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> AdaBoostClassifier:
         """Run up to ``n_estimators`` boosting rounds on ``X`` and class labels ``y``."""
-        X = check_X(X)
-        classes, encoded = check_classification_target(y, X.shape[0])
-        weight = check_sample_weight(sample_weight, X.shape[0])
+        X, classes, encoded, weight = check_classifier_data(self, X, y, sample_weight)
         check_int(self.n_estimators, "n_estimators", 1)
         rate = check_float(self.learning_rate, "learning_rate", 0.0, np.inf, high_open=True)
         base = self._base()
         rng = check_random_state(self.random_state)
         n_classes = classes.shape[0]
-        fast = type(base) is DecisionTreeClassifier
+        # Our own tree without class weights: grow it on the encoded labels and presorted X.
+        fast = type(base) is DecisionTreeClassifier and base.class_weight is None
         order = presort(X) if fast else None
         sign = np.where(encoded == 1, 1.0, -1.0)
 
         weight = weight / weight.sum()
         estimators, alphas, errors, normalizers = [], [], [], []
         for _ in range(self.n_estimators):
-            learner = copy.deepcopy(base)
+            learner = clone(base)
             seed = int(rng.integers(2**31 - 1))
-            if hasattr(learner, "random_state"):
-                learner.random_state = seed
+            if "random_state" in learner.get_params(deep=False):
+                learner.set_params(random_state=seed)
             if fast:
                 learner._fit_encoded(X, encoded, classes, weight, order=order)
                 pred = np.argmax(learner.tree_.value[learner.tree_.apply(X)], axis=1)
@@ -215,8 +202,8 @@ class AdaBoostClassifier(BaseEstimator):
 
     def staged_decision_function(self, X: Any) -> Iterator[np.ndarray]:
         """Yield the decision function after each round (see :meth:`decision_function`)."""
-        check_is_fitted(self, "estimators_", "staged_decision_function")
-        X = check_X(X, self.n_features_in_)
+        check_is_fitted(self)
+        X = check_predict_data(self, X)
         if self.n_classes_ == 2:
             total = np.zeros(X.shape[0])
         else:
@@ -246,7 +233,7 @@ class AdaBoostClassifier(BaseEstimator):
 
     def predict(self, X: Any) -> np.ndarray:
         """``sign(f(x))`` for two classes (a tie goes to ``classes_[0]``), else the class with most weight."""
-        check_is_fitted(self, "estimators_", "predict")
+        check_is_fitted(self)
         f = self.decision_function(X)
         index = (f > 0).astype(np.intp) if f.ndim == 1 else np.argmax(f, axis=1)
         return self.classes_[index]
@@ -254,7 +241,7 @@ class AdaBoostClassifier(BaseEstimator):
     def predict_proba(self, X: Any) -> np.ndarray:
         """Class probabilities: ``1 / (1 + exp(-2 f))`` for two classes (the population minimiser of
         the exponential loss), a softmax of ``f / (K - 1)`` for K > 2."""
-        check_is_fitted(self, "estimators_", "predict_proba")
+        check_is_fitted(self)
         f = self.decision_function(X)
         if f.ndim == 1:
             p1 = np.exp(-np.logaddexp(0.0, -2.0 * f))  # 1 / (1 + exp(-2 f)) without overflow
@@ -266,14 +253,14 @@ class AdaBoostClassifier(BaseEstimator):
     def staged_sample_weight(self, X: Any, y: Any) -> Iterator[np.ndarray]:
         """Yield the weights D_1, D_2, ... each round was trained on (uniform start), recomputed
         from the fitted rounds for training data ``(X, y)`` without sample weights."""
-        check_is_fitted(self, "estimators_", "staged_sample_weight")
-        X = check_X(X, self.n_features_in_)
-        y = check_1d(y, X.shape[0], "y")
+        check_is_fitted(self)
+        X = check_predict_data(self, X)
         try:
+            y = np.asarray(y)
             encoded = np.searchsorted(self.classes_, y)
             known = self.classes_[np.minimum(encoded, self.n_classes_ - 1)]
-            seen = np.array_equal(known, y)
-        except TypeError:  # labels that do not compare with classes_
+            seen = y.shape == (X.shape[0],) and np.array_equal(known, y)
+        except (AttributeError, TypeError, ValueError):  # no labels, or not comparable to classes_
             seen = False
         if not seen:
             raise ValueError("y must be a 1-D array of the classes seen in fit, one per row of X.")
@@ -288,14 +275,10 @@ class AdaBoostClassifier(BaseEstimator):
                 exponent = alpha * (pred != encoded)
             weight, _ = _reweight(weight, exponent)
 
-    def score(self, X: Any, y: Any) -> float:
-        """Accuracy on ``(X, y)``."""
-        return accuracy(y, self.predict(X))
-
     @property
     def feature_importances_(self) -> np.ndarray:
         """Importances of the weak learners averaged with weights ``alpha_m``."""
-        check_is_fitted(self, "estimators_", "feature_importances_")
+        check_is_fitted(self)
         weights = self.estimator_weights_
         stacked = np.array([e.feature_importances_ for e in self.estimators_])
         return (weights[:, None] * stacked).sum(axis=0) / weights.sum()

@@ -2,27 +2,35 @@
 
 from __future__ import annotations
 
+import numbers
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from joblib import Parallel, delayed, effective_n_jobs
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.metrics import r2_score
+from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.validation import check_is_fitted
 
-from ._base import BaseEstimator
 from ._builder import presort
 from ._validation import (
-    accuracy,
-    check_classification_target,
+    check_bool,
+    check_class_weight,
+    check_classifier_data,
     check_int,
-    check_is_fitted,
+    check_n_jobs,
+    check_predict_data,
     check_random_state,
-    check_regression_target,
-    check_sample_weight,
-    check_X,
-    r2,
+    check_regressor_data,
+    check_verbose,
     resolve_max_features,
 )
 from .tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 __all__ = ["RandomForestClassifier", "RandomForestRegressor"]
+
+_SEED_LIMIT = 2**31 - 1
 
 
 def _check_out_of_bag(seen: np.ndarray) -> np.ndarray:
@@ -34,6 +42,35 @@ def _check_out_of_bag(seen: np.ndarray) -> np.ndarray:
             "estimate exists; use more trees or more samples, or oob_score=False."
         )
     return has
+
+
+def _draw_and_fit(
+    fit_one: Callable[..., None],
+    tree: Any,
+    X: np.ndarray,
+    weight: np.ndarray,
+    order: np.ndarray,
+    seed: int,
+    n_draw: int | None,
+) -> tuple[Any, np.ndarray]:
+    """Draw one tree's bootstrap sample (``n_draw`` rows, None: no bootstrap) and grow the tree.
+
+    Repeated rows are not copied: their count multiplies their weight. A sample that drew only
+    rows of weight 0 would leave the tree nothing to learn from, so it is drawn again.
+    """
+    n_samples = X.shape[0]
+    rng = np.random.default_rng(seed)
+    if n_draw is None:
+        drawn = np.arange(n_samples)
+        counts = np.ones(n_samples, dtype=np.intp)
+    else:
+        while True:
+            drawn = rng.integers(0, n_samples, n_draw)
+            counts = np.bincount(drawn, minlength=n_samples)
+            if (weight * counts).any():
+                break
+    fit_one(tree, X, weight * counts, order, rng, drawn)
+    return tree, drawn
 
 
 class _BaseForest(BaseEstimator):
@@ -50,6 +87,11 @@ class _BaseForest(BaseEstimator):
         bootstrap: bool,
         oob_score: bool,
         random_state: Any,
+        n_jobs: int | None,
+        verbose: int,
+        warm_start: bool,
+        max_samples: Any,
+        min_weight_fraction_leaf: float,
     ) -> None:
         self.n_estimators = n_estimators
         self.criterion = criterion
@@ -60,19 +102,49 @@ class _BaseForest(BaseEstimator):
         self.bootstrap = bootstrap
         self.oob_score = oob_score
         self.random_state = random_state
+        self.n_jobs = n_jobs
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.max_samples = max_samples
+        self.min_weight_fraction_leaf = min_weight_fraction_leaf
 
-    def _check_params(self, n_features: int) -> None:
+    def _check_params(self, n_samples: int, n_features: int) -> int | None:
+        """Check the hyper-parameters; return the bootstrap size (None without bootstrap)."""
         check_int(self.n_estimators, "n_estimators", 1)
-        if not isinstance(self.bootstrap, (bool, np.bool_)):
-            raise ValueError(f"bootstrap must be True or False, got {self.bootstrap!r}.")  # noqa: TRY004
-        if not isinstance(self.oob_score, (bool, np.bool_)):
-            raise ValueError(f"oob_score must be True or False, got {self.oob_score!r}.")  # noqa: TRY004
+        check_bool(self.bootstrap, "bootstrap")
+        check_bool(self.oob_score, "oob_score")
+        check_bool(self.warm_start, "warm_start")
+        check_n_jobs(self.n_jobs)
+        check_verbose(self.verbose)
         if self.oob_score and not self.bootstrap:
             raise ValueError(
                 "oob_score=True needs bootstrap=True: without it no sample is out of bag."
             )
         resolve_max_features(self.max_features, n_features)
         self._make_tree(None)._check_params(n_features)
+        check_random_state(self.random_state)
+        if self.max_samples is None:
+            return n_samples if self.bootstrap else None
+        if not self.bootstrap:
+            raise ValueError("max_samples needs bootstrap=True (or max_samples=None).")
+        if isinstance(self.max_samples, numbers.Integral) and not isinstance(
+            self.max_samples, (bool, np.bool_)
+        ):
+            if not 1 <= self.max_samples <= n_samples:
+                raise ValueError(
+                    f"max_samples={self.max_samples} must be between 1 and n_samples={n_samples}."
+                )
+            return int(self.max_samples)
+        if (
+            isinstance(self.max_samples, numbers.Real)
+            and not isinstance(self.max_samples, (bool, np.bool_))
+            and 0.0 < self.max_samples <= 1.0
+        ):
+            return max(round(n_samples * self.max_samples), 1)
+        raise ValueError(
+            f"max_samples must be None, an int in [1, n_samples] or a float in (0, 1], "
+            f"got {self.max_samples!r}."
+        )
 
     def _make_tree(self, seed: Any) -> Any:
         return self._tree_class(
@@ -82,44 +154,60 @@ class _BaseForest(BaseEstimator):
             min_samples_leaf=self.min_samples_leaf,
             max_features=self.max_features,
             random_state=seed,
+            min_weight_fraction_leaf=self.min_weight_fraction_leaf,
         )
 
-    def _fit_trees(self, X: np.ndarray, weight: np.ndarray, fit_one: Any) -> list[np.ndarray]:
-        """Grow ``n_estimators`` trees; return each tree's in-bag counts."""
+    def _fit_trees(
+        self, X: np.ndarray, weight: np.ndarray, fit_one: Callable[..., None]
+    ) -> list[np.ndarray]:
+        """Grow the trees, ``n_jobs`` at a time; return every tree's in-bag counts.
+
+        Each tree gets its own seed, drawn in turn from ``random_state``, so the forest does not
+        depend on ``n_jobs``; with ``warm_start`` the trees kept use up the first seeds, and the
+        new ones continue the sequence (100 trees in two fits equal 100 trees in one).
+        """
         n_samples = X.shape[0]
+        n_draw = self._check_params(n_samples, X.shape[1])
+        if not (self.warm_start and hasattr(self, "estimators_")):
+            self.estimators_, self.estimators_samples_ = [], []
+        n_kept = len(self.estimators_)
+        if self.n_estimators < n_kept:
+            raise ValueError(
+                f"n_estimators={self.n_estimators} must be >= len(estimators_)={n_kept} when "
+                "warm_start=True."
+            )
         rng = check_random_state(self.random_state)
-        order = presort(X)
-        self.estimators_ = []
-        self.estimators_samples_ = []
-        counts_list = []
-        for _ in range(self.n_estimators):
-            seed = int(rng.integers(2**31 - 1))
-            tree_rng = np.random.default_rng(seed)
-            if self.bootstrap:
-                while True:  # draw again while only rows of sample_weight 0 were drawn
-                    drawn = tree_rng.integers(0, n_samples, n_samples)
-                    counts = np.bincount(drawn, minlength=n_samples)
-                    if (weight * counts).any():
-                        break
-            else:
-                drawn = np.arange(n_samples)
-                counts = np.ones(n_samples, dtype=np.intp)
-            self.estimators_samples_.append(drawn)
-            tree = self._make_tree(seed)
-            fit_one(tree, X, weight * counts, order, tree_rng)
-            self.estimators_.append(tree)
-            counts_list.append(counts)
-        self.n_features_in_ = X.shape[1]
-        return counts_list
+        seeds = [int(rng.integers(_SEED_LIMIT)) for _ in range(self.n_estimators)][n_kept:]
+        if seeds:
+            order = presort(X)
+            verbose = check_verbose(self.verbose)
+            n_jobs = min(effective_n_jobs(self.n_jobs), len(seeds))  # as scikit-learn does
+            grown = Parallel(n_jobs=n_jobs, verbose=verbose, prefer="threads")(
+                delayed(_draw_and_fit)(
+                    fit_one, self._make_tree(seed), X, weight, order, seed, n_draw
+                )
+                for seed in seeds
+            )
+            for tree, drawn in grown:
+                self.estimators_.append(tree)
+                self.estimators_samples_.append(drawn)
+        return [np.bincount(drawn, minlength=n_samples) for drawn in self.estimators_samples_]
 
     @property
     def feature_importances_(self) -> np.ndarray:
         """Mean over trees of each tree's normalised impurity decrease."""
-        check_is_fitted(self, "estimators_", "feature_importances_")
+        check_is_fitted(self)
         return np.mean([t.feature_importances_ for t in self.estimators_], axis=0)
 
+    def _tree_values(self, X: np.ndarray) -> np.ndarray:
+        """Sum over the trees of each sample's leaf value: (n_samples, n_outputs)."""
+        total = self.estimators_[0].tree_.value[self.estimators_[0].tree_.apply(X)]
+        for tree in self.estimators_[1:]:
+            total += tree.tree_.value[tree.tree_.apply(X)]
+        return total
 
-class RandomForestClassifier(_BaseForest):
+
+class RandomForestClassifier(ClassifierMixin, _BaseForest):
     """A forest of CART classification trees averaged by their class probabilities.
 
     Parameters
@@ -127,7 +215,7 @@ class RandomForestClassifier(_BaseForest):
     n_estimators : int
         Number of trees.
     criterion : {"gini", "entropy", "log_loss"}
-    max_depth, min_samples_split, min_samples_leaf :
+    max_depth, min_samples_split, min_samples_leaf, min_weight_fraction_leaf :
         As in :class:`~explained.ensembles.DecisionTreeClassifier` (trees are unpruned by default).
     max_features : "sqrt", "log2", int, float or None, default "sqrt"
         Features drawn at each node, as in scikit-learn; "sqrt" gives ``floor(sqrt(d))``.
@@ -137,6 +225,19 @@ class RandomForestClassifier(_BaseForest):
         Compute ``oob_score_``: the accuracy of each sample predicted only by the trees that did
         not see it.
     random_state : int, numpy Generator or None
+    n_jobs : int or None
+        Trees grown in parallel (joblib threads, as in scikit-learn); -1 uses every CPU. The forest
+        is the same for every ``n_jobs``.
+    verbose : int
+        joblib's progress messages.
+    warm_start : bool
+        Keep the trees of the previous ``fit`` and add ``n_estimators - len(estimators_)`` new
+        ones (the same forest as growing them all at once).
+    class_weight : dict, "balanced", "balanced_subsample" or None
+        Class weights multiplying ``sample_weight``; "balanced_subsample" recomputes the balanced
+        weights on each tree's bootstrap sample.
+    max_samples : int, float or None
+        Rows drawn for each bootstrap sample: a count, a fraction of n_samples, or None (all).
 
     Attributes
     ----------
@@ -197,6 +298,12 @@ class RandomForestClassifier(_BaseForest):
         bootstrap: bool = True,
         oob_score: bool = False,
         random_state: Any = None,
+        n_jobs: int | None = None,
+        verbose: int = 0,
+        warm_start: bool = False,
+        class_weight: Any = None,
+        max_samples: Any = None,
+        min_weight_fraction_leaf: float = 0.0,
     ) -> None:
         super().__init__(
             n_estimators,
@@ -208,16 +315,31 @@ class RandomForestClassifier(_BaseForest):
             bootstrap,
             oob_score,
             random_state,
+            n_jobs,
+            verbose,
+            warm_start,
+            max_samples,
+            min_weight_fraction_leaf,
         )
+        self.class_weight = class_weight
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> RandomForestClassifier:
         """Grow the forest on ``X`` and class labels ``y``."""
-        X = check_X(X)
-        classes, encoded = check_classification_target(y, X.shape[0])
-        weight = check_sample_weight(sample_weight, X.shape[0])
-        self._check_params(X.shape[1])
+        X, classes, encoded, weight = check_classifier_data(self, X, y, sample_weight)
+        check_class_weight(self.class_weight, ("balanced", "balanced_subsample"))
+        labels = classes[encoded]
+        per_sample = (
+            isinstance(self.class_weight, str) and self.class_weight == "balanced_subsample"
+        )
+        if self.class_weight is not None and not (per_sample and self.bootstrap):
+            weight = weight * compute_sample_weight(
+                "balanced" if per_sample else self.class_weight, labels
+            )
+        per_tree = per_sample and self.bootstrap
 
-        def fit_one(tree: Any, X: np.ndarray, w: np.ndarray, order: np.ndarray, rng: Any) -> None:
+        def fit_one(tree: Any, X: Any, w: np.ndarray, order: Any, rng: Any, drawn: Any) -> None:
+            if per_tree:
+                w = w * compute_sample_weight("balanced", labels, indices=drawn)
             tree._fit_encoded(X, encoded, classes, w, order=order, rng=rng)
 
         counts = self._fit_trees(X, weight, fit_one)
@@ -239,24 +361,17 @@ class RandomForestClassifier(_BaseForest):
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Mean of the trees' class probabilities, columns as ``classes_``."""
-        check_is_fitted(self, "estimators_", "predict_proba")
-        X = check_X(X, self.n_features_in_)
-        total = np.zeros((X.shape[0], self.n_classes_))
-        for tree in self.estimators_:
-            total += tree.tree_.value[tree.tree_.apply(X)]
-        return total / len(self.estimators_)
+        check_is_fitted(self)
+        X = check_predict_data(self, X)
+        return self._tree_values(X) / len(self.estimators_)
 
     def predict(self, X: Any) -> np.ndarray:
         """Class with the highest mean probability."""
-        check_is_fitted(self, "estimators_", "predict")
+        check_is_fitted(self)
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
-    def score(self, X: Any, y: Any) -> float:
-        """Accuracy on ``(X, y)``."""
-        return accuracy(y, self.predict(X))
 
-
-class RandomForestRegressor(_BaseForest):
+class RandomForestRegressor(RegressorMixin, _BaseForest):
     """A forest of CART regression trees whose predictions are averaged.
 
     Parameters are those of :class:`RandomForestClassifier` with ``criterion="squared_error"``;
@@ -300,6 +415,11 @@ class RandomForestRegressor(_BaseForest):
         bootstrap: bool = True,
         oob_score: bool = False,
         random_state: Any = None,
+        n_jobs: int | None = None,
+        verbose: int = 0,
+        warm_start: bool = False,
+        max_samples: Any = None,
+        min_weight_fraction_leaf: float = 0.0,
     ) -> None:
         super().__init__(
             n_estimators,
@@ -311,16 +431,18 @@ class RandomForestRegressor(_BaseForest):
             bootstrap,
             oob_score,
             random_state,
+            n_jobs,
+            verbose,
+            warm_start,
+            max_samples,
+            min_weight_fraction_leaf,
         )
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> RandomForestRegressor:
         """Grow the forest on ``X`` and real targets ``y``."""
-        X = check_X(X)
-        y = check_regression_target(y, X.shape[0])
-        weight = check_sample_weight(sample_weight, X.shape[0])
-        self._check_params(X.shape[1])
+        X, y, weight = check_regressor_data(self, X, y, sample_weight)
 
-        def fit_one(tree: Any, X: np.ndarray, w: np.ndarray, order: np.ndarray, rng: Any) -> None:
+        def fit_one(tree: Any, X: Any, w: np.ndarray, order: Any, rng: Any, drawn: Any) -> None:
             tree._fit_target(X, y, w, order=order, rng=rng)
 
         counts = self._fit_trees(X, weight, fit_one)
@@ -335,18 +457,11 @@ class RandomForestRegressor(_BaseForest):
             pred = np.full(X.shape[0], np.nan)
             pred[has] = total[has] / seen[has]
             self.oob_prediction_ = pred
-            self.oob_score_ = r2(y[has], pred[has])
+            self.oob_score_ = float(r2_score(y[has], pred[has]))
         return self
 
     def predict(self, X: Any) -> np.ndarray:
         """Mean of the trees' predictions."""
-        check_is_fitted(self, "estimators_", "predict")
-        X = check_X(X, self.n_features_in_)
-        total = np.zeros(X.shape[0])
-        for tree in self.estimators_:
-            total += tree.tree_.value[tree.tree_.apply(X), 0]
-        return total / len(self.estimators_)
-
-    def score(self, X: Any, y: Any) -> float:
-        """Coefficient of determination R² on ``(X, y)`` (1.0 or 0.0 for a constant ``y``)."""
-        return r2(y, self.predict(X))
+        check_is_fitted(self)
+        X = check_predict_data(self, X)
+        return self._tree_values(X)[:, 0] / len(self.estimators_)

@@ -6,21 +6,20 @@ from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.utils.validation import check_is_fitted
 
-from ._base import BaseEstimator
 from ._builder import presort
 from ._validation import (
-    accuracy,
+    check_bool,
     check_choice,
-    check_classification_target,
+    check_classifier_data,
     check_float,
     check_int,
-    check_is_fitted,
+    check_predict_data,
     check_random_state,
-    check_regression_target,
-    check_sample_weight,
-    check_X,
-    r2,
+    check_regressor_data,
+    check_verbose,
     resolve_max_features,
 )
 from .tree import DecisionTreeRegressor
@@ -57,9 +56,15 @@ class _BaseGB(BaseEstimator):
         check_int(self.max_depth, "max_depth", 1, allow_none=True)
         check_int(self.min_samples_split, "min_samples_split", 2)
         check_int(self.min_samples_leaf, "min_samples_leaf", 1)
+        check_float(
+            self.min_weight_fraction_leaf, "min_weight_fraction_leaf", 0.0, 0.5, low_open=False
+        )
         resolve_max_features(self.max_features, n_features)
         if not (self.init is None or (isinstance(self.init, str) and self.init == "zero")):
             raise ValueError(f"init must be None or 'zero', got {self.init!r}.")
+        check_verbose(self.verbose)
+        check_bool(self.warm_start, "warm_start")
+        check_random_state(self.random_state)
 
     def _new_tree(self) -> DecisionTreeRegressor:
         return DecisionTreeRegressor(
@@ -67,18 +72,41 @@ class _BaseGB(BaseEstimator):
             min_samples_split=self.min_samples_split,
             min_samples_leaf=self.min_samples_leaf,
             max_features=self.max_features,
+            min_weight_fraction_leaf=self.min_weight_fraction_leaf,
         )
 
     def _boost(self, X: np.ndarray, y: np.ndarray, weight: np.ndarray, raw: np.ndarray) -> None:
-        """Shared loop: ``raw`` (n, k) holds F; each round fits k trees to the negative gradient."""
+        """Shared loop: ``raw`` (n, k) holds F; each round fits k trees to the negative gradient.
+
+        With ``warm_start`` the rounds already fitted are kept: F starts from their prediction and
+        the random-number generator where they left it, so 100 rounds fitted in two calls equal
+        100 rounds fitted in one.
+        """
         n_samples = X.shape[0]
-        rng = check_random_state(self.random_state)
+        n_kept = 0
+        if self.warm_start and hasattr(self, "estimators_"):
+            n_kept = self.estimators_.shape[0]
+            if self.n_estimators < n_kept:
+                raise ValueError(
+                    f"n_estimators={self.n_estimators} must be >= the {n_kept} rounds already "
+                    "fitted when warm_start=True."
+                )
+            raw = self._raw(X)
+            rng = self._rng
+        else:
+            rng = check_random_state(self.random_state)
         order = presort(X)
         k = raw.shape[1]
         trees = np.empty((self.n_estimators, k), dtype=object)
         train_score = np.empty(self.n_estimators)
+        if n_kept:
+            trees[:n_kept] = self.estimators_
+            train_score[:n_kept] = self.train_score_
         n_inbag = max(1, int(self.subsample * n_samples))
-        for m in range(self.n_estimators):
+        verbose = check_verbose(self.verbose)
+        if verbose and n_kept < self.n_estimators:
+            print(f"{'Iter':>10} {'Train Loss':>16}")
+        for m in range(n_kept, self.n_estimators):
             if self.subsample < 1.0:
                 inbag = np.zeros(n_samples, dtype=bool)
                 inbag[rng.choice(n_samples, n_inbag, replace=False)] = True
@@ -106,13 +134,15 @@ class _BaseGB(BaseEstimator):
                         f"loss overflows; learning_rate={self.learning_rate!r} is too large."
                     )
             train_score[m] = self._loss(y[inbag], raw[inbag], weight[inbag])
+            if verbose:
+                print(f"{m + 1:>10} {train_score[m]:>16.4f}")
         self.estimators_ = trees
         self.train_score_ = train_score
-        self.n_features_in_ = X.shape[1]
+        self._rng = rng
 
     def _raw_stages(self, X: Any) -> Iterator[np.ndarray]:
-        check_is_fitted(self, "estimators_", "staged_predict")
-        X = check_X(X, self.n_features_in_)
+        check_is_fitted(self)
+        X = check_predict_data(self, X)
         raw = np.tile(self.init_raw_, (X.shape[0], 1))
         for row in self.estimators_:
             raw = raw.copy()
@@ -128,17 +158,25 @@ class _BaseGB(BaseEstimator):
 
     @property
     def feature_importances_(self) -> np.ndarray:
-        """Mean of the trees' normalised impurity decreases, renormalised to sum to 1."""
-        check_is_fitted(self, "estimators_", "feature_importances_")
-        per_tree = [t.feature_importances_ for t in self.estimators_.ravel()]
-        per_tree = [p for p in per_tree if p.sum() > 0]
-        if not per_tree:
-            return np.zeros(self.n_features_in_)
-        mean = np.mean(per_tree, axis=0)
-        return mean / mean.sum()
+        """Impurity improvements averaged over the trees, then normalised to sum to 1.
+
+        Friedman (2001, section 8.1) and scikit-learn average each tree's *raw* improvements
+        (weighted squared-error decrease per root weight). Normalising every tree first would give
+        a late tree, which fits little more than noise, as much say as the first, large ones.
+        """
+        check_is_fitted(self)
+        n = self.n_features_in_
+        raw = [
+            t.tree_.compute_feature_importances(n, normalize=False)
+            for t in self.estimators_.ravel()
+            if t.tree_.node_count > 1
+        ]
+        mean = np.mean(raw, axis=0) if raw else np.zeros(n)
+        total = mean.sum()
+        return mean / total if total > 0 else mean
 
 
-class GradientBoostingRegressor(_BaseGB):
+class GradientBoostingRegressor(RegressorMixin, _BaseGB):
     """Gradient boosting for regression.
 
     ``F_0`` is the constant that minimises the loss (mean for squared error, median otherwise) or
@@ -155,12 +193,16 @@ class GradientBoostingRegressor(_BaseGB):
         Number of rounds (trees).
     subsample : float in (0, 1]
         Fraction of rows drawn without replacement for each tree (stochastic gradient boosting).
-    max_depth, min_samples_split, min_samples_leaf, max_features :
+    max_depth, min_samples_split, min_samples_leaf, max_features, min_weight_fraction_leaf :
         Passed to each :class:`~explained.ensembles.DecisionTreeRegressor` (default depth 3).
     alpha : float
         Quantile of the absolute residuals used as the Huber threshold δ.
     init : None or "zero"
     random_state : int, numpy Generator or None
+    verbose : int
+        Print the training loss after every round when positive.
+    warm_start : bool
+        Keep the fitted rounds and add ``n_estimators - len(estimators_)`` more.
 
     Attributes
     ----------
@@ -212,6 +254,9 @@ class GradientBoostingRegressor(_BaseGB):
         alpha: float = 0.9,
         init: Any = None,
         random_state: Any = None,
+        verbose: int = 0,
+        warm_start: bool = False,
+        min_weight_fraction_leaf: float = 0.0,
     ) -> None:
         self.loss = loss
         self.learning_rate = learning_rate
@@ -224,12 +269,13 @@ class GradientBoostingRegressor(_BaseGB):
         self.alpha = alpha
         self.init = init
         self.random_state = random_state
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.min_weight_fraction_leaf = min_weight_fraction_leaf
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> GradientBoostingRegressor:
         """Fit ``n_estimators`` rounds on ``X`` and real targets ``y``."""
-        X = check_X(X)
-        y = check_regression_target(y, X.shape[0])
-        weight = check_sample_weight(sample_weight, X.shape[0])
+        X, y, weight = check_regressor_data(self, X, y, sample_weight)
         check_choice(self.loss, "loss", self._losses)
         check_float(self.alpha, "alpha", 0.0, 1.0, high_open=True)
         self._check_common(X.shape[1])
@@ -293,15 +339,11 @@ class GradientBoostingRegressor(_BaseGB):
 
     def predict(self, X: Any) -> np.ndarray:
         """``F_M(x)``."""
-        check_is_fitted(self, "estimators_", "predict")
+        check_is_fitted(self)
         return self._raw(X)[:, 0].copy()
 
-    def score(self, X: Any, y: Any) -> float:
-        """Coefficient of determination R² on ``(X, y)`` (1.0 or 0.0 for a constant ``y``)."""
-        return r2(y, self.predict(X))
 
-
-class GradientBoostingClassifier(_BaseGB):
+class GradientBoostingClassifier(ClassifierMixin, _BaseGB):
     """Gradient boosting for classification with the log-loss (binomial or multinomial deviance).
 
     Two classes: one tree per round on ``y - p``, leaf values by one Newton step
@@ -345,6 +387,9 @@ class GradientBoostingClassifier(_BaseGB):
         max_features: Any = None,
         init: Any = None,
         random_state: Any = None,
+        verbose: int = 0,
+        warm_start: bool = False,
+        min_weight_fraction_leaf: float = 0.0,
     ) -> None:
         self.loss = loss
         self.learning_rate = learning_rate
@@ -356,12 +401,13 @@ class GradientBoostingClassifier(_BaseGB):
         self.max_features = max_features
         self.init = init
         self.random_state = random_state
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.min_weight_fraction_leaf = min_weight_fraction_leaf
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> GradientBoostingClassifier:
         """Fit ``n_estimators`` rounds on ``X`` and class labels ``y``."""
-        X = check_X(X)
-        classes, encoded = check_classification_target(y, X.shape[0])
-        weight = check_sample_weight(sample_weight, X.shape[0])
+        X, classes, encoded, weight = check_classifier_data(self, X, y, sample_weight)
         check_choice(self.loss, "loss", ("log_loss",))
         self._check_common(X.shape[1])
         self.classes_ = classes
@@ -432,7 +478,7 @@ class GradientBoostingClassifier(_BaseGB):
 
     def decision_function(self, X: Any) -> np.ndarray:
         """Raw scores F: log-odds of ``classes_[1]`` (shape (n,)) or (n, K) class scores."""
-        check_is_fitted(self, "estimators_", "decision_function")
+        check_is_fitted(self)
         raw = self._raw(X)
         return raw[:, 0].copy() if raw.shape[1] == 1 else raw
 
@@ -448,14 +494,10 @@ class GradientBoostingClassifier(_BaseGB):
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Class probabilities, columns as ``classes_``."""
-        check_is_fitted(self, "estimators_", "predict_proba")
+        check_is_fitted(self)
         return self._proba_from_raw(self._raw(X))
 
     def predict(self, X: Any) -> np.ndarray:
         """Most probable class."""
-        check_is_fitted(self, "estimators_", "predict")
+        check_is_fitted(self)
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
-
-    def score(self, X: Any, y: Any) -> float:
-        """Accuracy on ``(X, y)``."""
-        return accuracy(y, self.predict(X))

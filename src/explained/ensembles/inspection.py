@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from sklearn.utils.validation import check_array
 
-from ._validation import check_int, check_random_state, check_X
+from ._validation import check_int, check_random_state
 
 __all__ = ["PermutationImportance", "permutation_importance"]
 
@@ -71,7 +72,7 @@ def permutation_importance(
             "estimator must have a score(X, y) method (a fitted instance, not a class), "
             f"got {estimator!r}."
         )
-    X = check_X(X)
+    X = check_array(X, dtype=np.float64)
     try:
         y = np.asarray(y)
     except (TypeError, ValueError) as exc:  # e.g. a ragged list

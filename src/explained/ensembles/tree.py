@@ -9,20 +9,20 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.validation import check_is_fitted
 
-from ._base import BaseEstimator
 from ._builder import Tree, grow_tree, presort
 from ._validation import (
-    accuracy,
     check_choice,
-    check_classification_target,
+    check_class_weight,
+    check_classifier_data,
+    check_float,
     check_int,
-    check_is_fitted,
+    check_predict_data,
     check_random_state,
-    check_regression_target,
-    check_sample_weight,
-    check_X,
-    r2,
+    check_regressor_data,
     resolve_max_features,
 )
 
@@ -40,6 +40,7 @@ class _BaseTree(BaseEstimator):
         min_samples_leaf: int,
         max_features: Any,
         random_state: Any,
+        min_weight_fraction_leaf: float,
     ) -> None:
         # The subclasses pass every parameter: their signatures hold the public defaults.
         self.criterion = criterion
@@ -48,12 +49,16 @@ class _BaseTree(BaseEstimator):
         self.min_samples_leaf = min_samples_leaf
         self.max_features = max_features
         self.random_state = random_state
+        self.min_weight_fraction_leaf = min_weight_fraction_leaf
 
     def _check_params(self, n_features: int) -> int:
         check_choice(self.criterion, "criterion", self._criteria)
         check_int(self.max_depth, "max_depth", 1, allow_none=True)
         check_int(self.min_samples_split, "min_samples_split", 2)
         check_int(self.min_samples_leaf, "min_samples_leaf", 1)
+        check_float(
+            self.min_weight_fraction_leaf, "min_weight_fraction_leaf", 0.0, 0.5, low_open=False
+        )
         return resolve_max_features(self.max_features, n_features)
 
     def _grow(
@@ -63,6 +68,7 @@ class _BaseTree(BaseEstimator):
         weight: np.ndarray,
         order: np.ndarray | None,
         rng: np.random.Generator | None,
+        criterion: str | None = None,
     ) -> None:
         n_features = X.shape[1]
         max_features = self._check_params(n_features)
@@ -77,12 +83,13 @@ class _BaseTree(BaseEstimator):
             X,
             stats,
             order,
-            self.criterion,
+            self.criterion if criterion is None else criterion,
             self.max_depth,
             self.min_samples_split,
             self.min_samples_leaf,
             max_features,
             rng,
+            self.min_weight_fraction_leaf * float(weight.sum()),
         )
         self.n_features_in_ = n_features
         self.max_features_ = max_features
@@ -90,26 +97,26 @@ class _BaseTree(BaseEstimator):
     @property
     def feature_importances_(self) -> np.ndarray:
         """Normalised total weighted impurity decrease per feature (sums to 1 unless no split)."""
-        check_is_fitted(self, "tree_", "feature_importances_")
+        check_is_fitted(self)
         return self.tree_.compute_feature_importances(self.n_features_in_)
 
     def apply(self, X: Any) -> np.ndarray:
         """Index (in ``tree_``) of the leaf each sample ends in."""
-        check_is_fitted(self, "tree_", "apply")
-        return self.tree_.apply(check_X(X, self.n_features_in_))
+        check_is_fitted(self)
+        return self.tree_.apply(check_predict_data(self, X))
 
     def get_depth(self) -> int:
         """Depth of the tree (a single leaf has depth 0)."""
-        check_is_fitted(self, "tree_", "get_depth")
+        check_is_fitted(self)
         return self.tree_.max_depth
 
     def get_n_leaves(self) -> int:
         """Number of leaves."""
-        check_is_fitted(self, "tree_", "get_n_leaves")
+        check_is_fitted(self)
         return self.tree_.n_leaves
 
 
-class DecisionTreeClassifier(_BaseTree):
+class DecisionTreeClassifier(ClassifierMixin, _BaseTree):
     """CART classification tree.
 
     Parameters
@@ -122,10 +129,15 @@ class DecisionTreeClassifier(_BaseTree):
         Maximum depth; None grows until leaves are pure or too small.
     min_samples_split, min_samples_leaf : int
         Minimum samples to split a node / in each child.
+    min_weight_fraction_leaf : float in [0, 0.5]
+        Minimum fraction of the total ``sample_weight`` in each child.
     max_features : "sqrt", "log2", int, float or None
         Number of features drawn (without replacement) at each node; None means all.
     random_state : int, numpy Generator or None
         Seed for the feature draws.
+    class_weight : dict, "balanced" or None
+        Multiplies each sample's weight by the weight of its class, as in scikit-learn;
+        "balanced" uses ``n_samples / (n_classes * count(class))``.
 
     Attributes
     ----------
@@ -225,16 +237,26 @@ class DecisionTreeClassifier(_BaseTree):
         min_samples_leaf: int = 1,
         max_features: Any = None,
         random_state: Any = None,
+        class_weight: Any = None,
+        min_weight_fraction_leaf: float = 0.0,
     ) -> None:
         super().__init__(
-            criterion, max_depth, min_samples_split, min_samples_leaf, max_features, random_state
+            criterion,
+            max_depth,
+            min_samples_split,
+            min_samples_leaf,
+            max_features,
+            random_state,
+            min_weight_fraction_leaf,
         )
+        self.class_weight = class_weight
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> DecisionTreeClassifier:
         """Grow the tree on ``X`` (n_samples, n_features) and class labels ``y``."""
-        X = check_X(X)
-        classes, encoded = check_classification_target(y, X.shape[0])
-        weight = check_sample_weight(sample_weight, X.shape[0])
+        X, classes, encoded, weight = check_classifier_data(self, X, y, sample_weight)
+        check_class_weight(self.class_weight, ("balanced",))
+        if self.class_weight is not None:
+            weight = weight * compute_sample_weight(self.class_weight, classes[encoded])
         self._fit_encoded(X, encoded, classes, weight)
         return self
 
@@ -253,29 +275,22 @@ class DecisionTreeClassifier(_BaseTree):
         self.n_classes_ = int(classes.shape[0])
         criterion = self.criterion
         if isinstance(criterion, str) and criterion == "log_loss":
-            self.criterion = "entropy"
-        try:
-            self._grow(X, stats, weight, order, rng)
-        finally:
-            self.criterion = criterion
+            criterion = "entropy"
+        self._grow(X, stats, weight, order, rng, criterion)
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Class probabilities: the weighted class fractions of the leaf, columns as ``classes_``."""
-        check_is_fitted(self, "tree_", "predict_proba")
-        X = check_X(X, self.n_features_in_)
-        return self.tree_.value[self.tree_.apply(X)].copy()
+        check_is_fitted(self)
+        X = check_predict_data(self, X)
+        return self.tree_.value[self.tree_.apply(X)]
 
     def predict(self, X: Any) -> np.ndarray:
         """The most probable class of each sample (the first class on a tie)."""
-        check_is_fitted(self, "tree_", "predict")
+        check_is_fitted(self)
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
-    def score(self, X: Any, y: Any) -> float:
-        """Accuracy on ``(X, y)``."""
-        return accuracy(y, self.predict(X))
 
-
-class DecisionTreeRegressor(_BaseTree):
+class DecisionTreeRegressor(RegressorMixin, _BaseTree):
     """CART regression tree with the squared-error criterion.
 
     Parameters are those of :class:`DecisionTreeClassifier`, with ``criterion="squared_error"``.
@@ -324,16 +339,21 @@ class DecisionTreeRegressor(_BaseTree):
         min_samples_leaf: int = 1,
         max_features: Any = None,
         random_state: Any = None,
+        min_weight_fraction_leaf: float = 0.0,
     ) -> None:
         super().__init__(
-            criterion, max_depth, min_samples_split, min_samples_leaf, max_features, random_state
+            criterion,
+            max_depth,
+            min_samples_split,
+            min_samples_leaf,
+            max_features,
+            random_state,
+            min_weight_fraction_leaf,
         )
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> DecisionTreeRegressor:
         """Grow the tree on ``X`` (n_samples, n_features) and real targets ``y``."""
-        X = check_X(X)
-        y = check_regression_target(y, X.shape[0])
-        weight = check_sample_weight(sample_weight, X.shape[0])
+        X, y, weight = check_regressor_data(self, X, y, sample_weight)
         self._fit_target(X, y, weight)
         return self
 
@@ -354,10 +374,6 @@ class DecisionTreeRegressor(_BaseTree):
 
     def predict(self, X: Any) -> np.ndarray:
         """Mean target of the leaf each sample falls into."""
-        check_is_fitted(self, "tree_", "predict")
-        X = check_X(X, self.n_features_in_)
+        check_is_fitted(self)
+        X = check_predict_data(self, X)
         return self.tree_.value[self.tree_.apply(X), 0]
-
-    def score(self, X: Any, y: Any) -> float:
-        """Coefficient of determination R² on ``(X, y)`` (1.0 or 0.0 for a constant ``y``)."""
-        return r2(y, self.predict(X))
