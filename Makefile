@@ -2,6 +2,9 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
+# Two stamps: building and serving the site need the package and the docs toolchain only;
+# tests, lint and the tools on top of it install the rest into the same venv.
+DOCS_STAMP := $(VENV)/.docs-installed
 STAMP  := $(VENV)/.installed-stamp
 # Warnings are errors; -j auto uses both cores of the build machine.
 SPHINX_OPTS ?= -W --keep-going -j auto
@@ -25,6 +28,7 @@ help:
 	@echo "make serve    build the site, serve it at http://127.0.0.1:8000 and rebuild on every change"
 	@echo "make test     everything CI checks: unit and property tests, docstring examples, the docs gate"
 	@echo "make test-matrix  make test on every CPython in MATRIX ($(MATRIX)), each in its own .venv-X.Y"
+	@echo "make test-pyodide  the Python pages' examples and unit tests on CPython 3.14 (Pyodide, wasm32)"
 	@echo "make docs     clean build of the site in _build/html; fails on any warning or failing example"
 	@echo "make epub     EPUB of the whole site in _build/epub, for offline reading; fails on any warning"
 	@echo "make lint     ruff check and ruff format --check (the pre-commit hooks)"
@@ -33,24 +37,28 @@ help:
 	@echo "make install  create $(VENV) with the package, the docs toolchain, test and dev tools"
 	@echo "make clean    remove build output"
 
-$(STAMP): pyproject.toml requirements/constraints.txt
-	$(PYTHON) -m venv $(VENV)
+$(DOCS_STAMP): pyproject.toml requirements/constraints.txt
+	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e '.[docs]'
+	touch $@
+
+$(STAMP): $(DOCS_STAMP)
 	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e '.[docs,test,dev]'
 	touch $@
 
 install: $(STAMP)
 
-docs: $(STAMP)
+docs: $(DOCS_STAMP)
 	rm -rf _build/html _build/doctrees
 	$(SPHINX) -b html -d _build/doctrees docs _build/html
 
-epub: $(STAMP)
+epub: $(DOCS_STAMP)
 	rm -rf _build/epub _build/epub-doctrees
 	$(SPHINX) -b epub -d _build/epub-doctrees docs _build/epub
 	@ls _build/epub/*.epub
 
-serve: $(STAMP)
+serve: $(DOCS_STAMP)
 	$(BIN)/sphinx-autobuild -c . $(SPHINX_OPTS) -d _build/serve-doctrees \
 		--host 127.0.0.1 --port 8000 \
 		--watch src --watch conf.py --watch docs/_ext \
@@ -76,6 +84,37 @@ benchmark: $(STAMP) chromium
 mutation: $(STAMP)
 	$(BIN)/python mutation/run.py --report mutation/report.md
 
+# -- CPython 3.14 on Pyodide (tests/pyodide/): CPython compiled to WebAssembly, run by Node.js
+# No CPython 3.14 installs here from Debian or PyPI; the npm package pyodide 314.0.7 is CPython 3.14.2.
+PYODIDE := tests/pyodide
+.PHONY: test-pyodide nodejs
+
+# Debian's nodejs and npm, installed when missing (like chromium above).
+nodejs:
+	@command -v node >/dev/null && command -v npm >/dev/null || { \
+		echo "installing Debian's nodejs and npm for make test-pyodide"; \
+		$(SUDO) apt-get update && $(SUDO) apt-get install -y nodejs npm; }
+
+# Pyodide from the npm registry, exactly as package-lock.json pins it (npm ci checks its hash).
+$(PYODIDE)/node_modules/.package-lock.json: $(PYODIDE)/package.json $(PYODIDE)/package-lock.json | nodejs
+	cd $(PYODIDE) && npm ci --no-audit --no-fund
+	touch $@
+
+# pytest and hypothesis for Pyodide: pure-Python wheels, downloaded once by the host's pip.
+$(PYODIDE)/wheels/.stamp: $(PYODIDE)/requirements.txt | $(STAMP)
+	rm -rf $(PYODIDE)/wheels
+	$(BIN)/python -m pip download --quiet --only-binary=:all: --implementation py \
+		--python-version 3.14 --abi none --platform any -d $(PYODIDE)/wheels -r $<
+	touch $@
+
+# The blocks the gate runs on the Python pages, recorded by a Sphinx read on this venv's Python,
+# then run inside Pyodide with the gate's own runner, followed by tests/python/. Pyodide has no
+# numpy: what needs it is left out and counted. Wasm has no timers for a per-example limit, so
+# `timeout` bounds the whole run. _build/pyodide/verified.json records what passed on which Python.
+test-pyodide: $(STAMP) $(PYODIDE)/node_modules/.package-lock.json $(PYODIDE)/wheels/.stamp
+	$(BIN)/python $(PYODIDE)/record.py _build/pyodide/blocks.json
+	timeout 1800 node $(PYODIDE)/run.mjs _build/pyodide/blocks.json _build/pyodide/verified.json
+
 test-matrix:
 	@set -e; for v in $(MATRIX); do \
 		py=$$($(call python_for,$$v)); \
@@ -83,6 +122,8 @@ test-matrix:
 		echo "== Python $$v ($$py)"; \
 		$(MAKE) --no-print-directory test PYTHON="$$py" VENV=.venv-$$v PYTEST_ARGS='-m "not site"'; \
 	done
+	@echo "== Python 3.14 (Pyodide)"
+	@$(MAKE) --no-print-directory test-pyodide
 
 clean:
 	rm -rf _build
