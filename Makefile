@@ -110,10 +110,11 @@ $(PYODIDE)/wheels/.stamp: $(PYODIDE)/requirements.txt | $(STAMP)
 # The blocks the gate runs on the Python pages, recorded by a Sphinx read on this venv's Python,
 # then run inside Pyodide with the gate's own runner, followed by tests/python/. Pyodide has no
 # numpy: what needs it is left out and counted. Wasm has no timers for a per-example limit, so
-# `timeout` bounds the whole run. _build/pyodide/verified.json records what passed on which Python.
+# `timeout` bounds the whole run. _build/verified/pyodide.json records what passed there, for the
+# pages' "verified with" notes (docs/_ext/provenance.py).
 test-pyodide: $(STAMP) $(PYODIDE)/node_modules/.package-lock.json $(PYODIDE)/wheels/.stamp
 	$(BIN)/python $(PYODIDE)/record.py _build/pyodide/blocks.json
-	timeout 1800 node $(PYODIDE)/run.mjs _build/pyodide/blocks.json _build/pyodide/verified.json
+	timeout 1800 node $(PYODIDE)/run.mjs _build/pyodide/blocks.json _build/verified/pyodide.json
 
 test-matrix:
 	@set -e; for v in $(MATRIX); do \

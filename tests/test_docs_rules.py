@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -258,3 +259,22 @@ def test_a_passing_page_carries_no_failure_marks(tmp_path: Path) -> None:
     html = (build.outdir / "index.html").read_text(encoding="utf-8")
     assert "explained-failure" not in html and "explained-example-failure" not in html
     assert "逐字核对" in html
+
+
+def test_the_note_names_every_python_the_page_passed_on(tmp_path: Path) -> None:
+    # Each build records the pages whose examples all passed on its Python (_build/verified/);
+    # the note names the others, but only while the page's examples are still the same.
+    page, first = build_page(tmp_path, "```pycon\n>>> 6 * 7\n42\n```\n")
+    assert first.returncode == 0, first.output
+    records = list((tmp_path / "_build" / "verified").glob("*.json"))
+    assert len(records) == 1
+    record = json.loads(records[0].read_text(encoding="utf-8"))
+    assert record["examples_passed"]["index"]["examples"] == 1
+    other = dict(record, python="3.99.0")  # as if another Python had built the same page
+    (records[0].parent / "other.json").write_text(json.dumps(other), encoding="utf-8")
+    second = sphinx_build(tmp_path, tmp_path / "html")
+    html = (second.outdir / "index.html").read_text(encoding="utf-8")
+    assert f"也已在 {record['implementation']} 3.99.0 上全部通过" in html
+    page.write_text(page.read_text(encoding="utf-8").replace("6 * 7", "7 * 6"), encoding="utf-8")
+    third = sphinx_build(tmp_path, tmp_path / "html")
+    assert "3.99.0" not in (third.outdir / "index.html").read_text(encoding="utf-8")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import doctest
 import faulthandler
+import hashlib
 import importlib
 import re
 import signal
@@ -234,10 +235,15 @@ FIGURE_STYLE = {
 }
 
 
-def draw(code: str, namespace: dict[str, Any], outfile: str) -> None:
-    """Run a figure's code in a copy of the page's namespace and save what it drew as a PNG.
+# Where draw() saves images; None (the mutation tool, Pyodide) runs a figure's code, saves nothing.
+FIGURE_DIR: str | None = None
 
-    ``EXPLAINED_NO_FIGURES=1`` runs the code without saving (the mutation tool replays pages).
+
+def draw(code: str, namespace: dict[str, Any], name: str) -> None:
+    """Run a figure's code in a copy of the page's namespace; save what it drew as FIGURE_DIR/name.
+
+    The block's text names the image relatively, so it is the same wherever the site is built
+    (the versions a page was verified on are matched by the digest of its blocks' texts).
     """
     import os
 
@@ -253,7 +259,8 @@ def draw(code: str, namespace: dict[str, Any], outfile: str) -> None:
             figure = plt.gcf()
             if not figure.axes:
                 raise ValueError("the figure's code drew nothing")
-            if not os.environ.get("EXPLAINED_NO_FIGURES"):
+            if FIGURE_DIR is not None:
+                outfile = os.path.join(FIGURE_DIR, name)
                 os.makedirs(os.path.dirname(outfile), exist_ok=True)
                 figure.savefig(outfile, dpi=150, metadata={"Software": None})
     finally:
@@ -282,6 +289,12 @@ class Block:
     line: int  # 0-based line of the block's first line of code in ``source``
     text: str
     module: str | None = None
+
+
+def blocks_digest(blocks: list[Block]) -> str:
+    """sha256 of a page's block texts, in order: a record of the versions a page passed on
+    (docs/_ext/provenance.py) is about the page as it is only while this stays the same."""
+    return hashlib.sha256("\0".join(b.text for b in blocks).encode()).hexdigest()
 
 
 def run_blocks(blocks: list[Block], runner: doctest.DocTestRunner) -> int:

@@ -20,8 +20,11 @@ import ast
 import doctest
 import faulthandler
 import importlib
+import json
 import os
+import platform
 import signal
+import sys
 import threading
 import warnings
 from pathlib import Path
@@ -112,7 +115,7 @@ def page_blocks(docname: str, doctree: nodes.document) -> list[Block]:
             continue
         if isinstance(node, figures.pending_figure):
             source = node.source or doctree.get("source") or docname
-            call = f"{example_runner.DRAW_CALL}{node['code']!r}, globals(), {node['outfile']!r})"
+            call = f"{example_runner.DRAW_CALL}{node['code']!r}, globals(), {node['name']!r})"
             found.append(Block(docname, source, (node.line or 1) - 1, f">>> {call}\n"))
             continue
         language = node.get("language", "")
@@ -216,6 +219,7 @@ def _docstring_span(tree: ast.AST, qualname: list[str]) -> tuple[int, int] | Non
 def run_examples(app: Sphinx, doctree: nodes.document) -> None:
     env = app.env
     _restore_baseline()
+    example_runner.FIGURE_DIR = str(figures.figure_dir(app))
     blocks = page_blocks(env.docname, doctree)
     runner = _PageRunner(app.config.examples_timeout)
     previous = signal.getsignal(signal.SIGALRM)
@@ -244,6 +248,7 @@ def run_examples(app: Sphinx, doctree: nodes.document) -> None:
     env.explained_examples[env.docname] = ran - checks - drawn  # type: ignore[attr-defined]
     env.explained_checks[env.docname] = checks  # type: ignore[attr-defined]
     env.explained_failures[env.docname] = len(runner.problems)  # type: ignore[attr-defined]
+    env.explained_digests[env.docname] = example_runner.blocks_digest(blocks)  # type: ignore[attr-defined]
 
 
 def _mark_failures(doctree: nodes.document, problems: list[Problem]) -> None:
@@ -307,26 +312,72 @@ def _depend_on_reached_modules(env: BuildEnvironment, blocks: list[Block], more:
 
 
 def _init_env(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    for name in ("explained_examples", "explained_checks", "explained_failures"):
+    for name in (
+        "explained_examples",
+        "explained_checks",
+        "explained_failures",
+        "explained_digests",
+    ):
         if not hasattr(env, name):
             setattr(env, name, {})
 
 
 def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    for name in ("explained_examples", "explained_checks", "explained_failures"):
+    for name in (
+        "explained_examples",
+        "explained_checks",
+        "explained_failures",
+        "explained_digests",
+    ):
         getattr(env, name, {}).pop(docname, None)
 
 
 def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
-    for name in ("explained_examples", "explained_checks", "explained_failures"):
+    for name in (
+        "explained_examples",
+        "explained_checks",
+        "explained_failures",
+        "explained_digests",
+    ):
         ours, theirs = getattr(env, name), getattr(other, name)
         for docname in docnames:
             if docname in theirs:
                 ours[docname] = theirs[docname]
 
 
+def verified_record(app: Sphinx) -> Path:
+    """This Python's record of the pages whose examples all passed (provenance.py reads them)."""
+    name = f"{platform.python_implementation()}-{platform.python_version()}".lower()
+    return Path(app.confdir) / "_build" / "verified" / f"{name}.json"
+
+
+def _write_record(app: Sphinx) -> None:
+    env = app.env
+    passed = {
+        docname: {"examples": env.explained_examples[docname], "blocks": digest}
+        for docname, digest in env.explained_digests.items()
+        if env.explained_examples.get(docname) and not env.explained_failures.get(docname)
+    }
+    path = verified_record(app)
+    old = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    record = {
+        "implementation": platform.python_implementation(),
+        "python": platform.python_version(),
+        "platform": f"{sys.platform} {platform.machine()}",
+        # A build of part of the site (tests/pyodide/record.py reads only the Python pages)
+        # updates its pages and keeps the others'.
+        "examples_passed": {**old.get("examples_passed", {}), **passed},
+    }
+    for docname, count in env.explained_failures.items():
+        if count:
+            record["examples_passed"].pop(docname, None)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
 def _summary(app: Sphinx, exception: Exception | None) -> None:
     if exception is None:
+        _write_record(app)
         counts = getattr(app.env, "explained_examples", {})
         checks = sum(getattr(app.env, "explained_checks", {}).values())
         pages = sum(1 for n in counts.values() if n)

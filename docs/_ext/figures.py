@@ -52,9 +52,8 @@ class Plot(SphinxDirective):
         page = self.env.temp_data  # cleared by Sphinx before each page is read
         page["explained_figures"] = number = page.get("explained_figures", 0) + 1
         docname = self.env.docname
-        outfile = Path(self.env.doctreedir).parent / "figures" / f"{docname}-{number}.png"
         pending = pending_figure(
-            code="\n".join(self.content), alt=self.options["alt"], outfile=str(outfile)
+            code="\n".join(self.content), alt=self.options["alt"], name=f"{docname}-{number}.png"
         )
         self.set_source_info(pending)
         caption_nodes, messages = self.state.inline_text(self.options["caption"], self.lineno)
@@ -66,11 +65,16 @@ class Plot(SphinxDirective):
         return [figure, *messages]
 
 
+def figure_dir(app: Sphinx) -> Path:
+    """Where this build's figures are drawn: beside the doctrees, never in the sources."""
+    return Path(app.doctreedir).parent / "figures"
+
+
 def place_images(app: Sphinx, doctree: nodes.document) -> None:
     """Replace each drawn figure's placeholder with its image. examples.py calls this after it
     ran the page, before Sphinx collects the page's images (doctree-read, priority 500)."""
     for node in list(doctree.findall(pending_figure)):
-        outfile = Path(node["outfile"])
+        outfile = figure_dir(app) / node["name"]
         if not outfile.is_file():  # its code failed: the gate has reported where
             node.replace_self(nodes.paragraph("", "（这幅图没能画出来，见构建输出。）"))
             continue

@@ -16,8 +16,11 @@ Nothing is typed by hand, so the note can never claim a version the examples did
 
 from __future__ import annotations
 
+import json
 import platform
 import re
+import sys
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -104,11 +107,50 @@ def _relative(app: Sphinx, fromdoc: str, target: str) -> str:
     return relative_uri(app.builder.get_target_uri(fromdoc), target)
 
 
+def _records(app: Sphinx) -> list[dict]:
+    """What other Pythons recorded as passed: ``_build/verified/*.json``, written by the gate
+    (examples.py) on every CPython that built the site and by ``make test-pyodide``."""
+    found = []
+    for path in sorted((Path(app.confdir) / "_build" / "verified").glob("*.json")):
+        try:
+            found.append(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def also_passed_on(app: Sphinx, docname: str) -> list[str]:
+    """The other Pythons on which this page's examples, exactly as they are now, all passed."""
+    digest = getattr(app.env, "explained_digests", {}).get(docname)
+    ran = getattr(app.env, "explained_examples", {}).get(docname, 0)
+    here = (platform.python_implementation(), platform.python_version(), sys.platform)
+    versions = []
+    for record in _records(app):
+        page = record.get("examples_passed", {}).get(docname)
+        where = (record.get("implementation"), record.get("python"), record.get("platform", ""))
+        if not page or page.get("blocks") != digest or where[:2] == here[:2]:
+            continue
+        name = f"{where[0]} {where[1]}"
+        if where[2].startswith("emscripten"):
+            name += "（Pyodide，wasm32"
+            missing = ran - page.get("examples", 0)
+            name += f"，不含需要 numpy 的 {missing} 个示例）" if missing > 0 else "）"
+        versions.append(name)
+    return sorted(set(versions), key=_version_key)
+
+
+def _version_key(name: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in re.findall(r"\d+", name.split("（")[0]))
+
+
 def fill(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     modules = app.env.get_domain("py").modules
     for node in list(doctree.findall(provenance)):
         para = nodes.paragraph()
         ran_on = f"{node['implementation']} {node['python']}，numpy {node['numpy']}"
+        others = also_passed_on(app, docname) if not node.get("failures") else []
+        if others:
+            ran_on += f"；同样的示例也已在 {'、'.join(others)} 上全部通过"
         what = f"{node['examples']} 个示例"
         if node.get("checks"):
             what += f"和正文中的 {node['checks']} 个数值与结论"
