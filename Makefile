@@ -77,8 +77,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# e.g. make benchmark BENCHMARK_ARGS="--baseline b07808d --page python/generators.md"
+BENCHMARK_ARGS ?=
 benchmark: $(STAMP) chromium
-	$(BIN)/python benchmarks/site_performance.py
+	$(BIN)/python benchmarks/site_performance.py $(BENCHMARK_ARGS)
 
 # Not part of make test: it takes about 20 minutes on 2 cores. Fails below the target score.
 mutation: $(STAMP)

@@ -173,6 +173,11 @@ def main() -> int:
     parser.add_argument(
         "--module", default="position/rope.py", help="package module to edit (under src/explained)"
     )
+    parser.add_argument(
+        "--baseline",
+        metavar="REV",
+        help="also time a clean build of this commit (a git worktree), in the same run",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="explained-bench-") as tmp:
@@ -194,7 +199,23 @@ def main() -> int:
             f"raw time of all examples and figures: {raw_all:6.1f} s ({len(raw)} pages, one process each)"
         )
 
+        if args.baseline:
+            worktree = Path(tmp) / "baseline"
+            subprocess.run(
+                ["git", "worktree", "add", "--detach", str(worktree), args.baseline],
+                cwd=ROOT, check=True, capture_output=True,
+            )  # fmt: skip
+            try:
+                base_time, base_rc, _ = build(worktree, Path(tmp) / "baseline-html")
+            finally:
+                subprocess.run(
+                    ["git", "worktree", "remove", "--force", str(worktree)], cwd=ROOT, check=False
+                )
+            print(f"clean build of {args.baseline}: {base_time:6.1f} s   (exit {base_rc})")
+
         clean, rc, log = build(site, out)
+        if args.baseline:
+            print(f"  clean build now / {args.baseline}: {clean / base_time:.2f} (target <= 1.3)")
         ok = "ok" if rc == 0 else f"FAILED (exit {rc}; the build reported problems, see below)"
         print(
             f"clean docs gate:             {clean:6.1f} s   target <= {TARGETS['clean']:.0f} s   {ok}"
