@@ -47,6 +47,7 @@ extensions = [
     "zh_search",  # Chinese full-text search that works in the browser on Sphinx 9.0
     "fences",  # a code fence left open (which would swallow the rest of a page) is an error
     "anchors",  # every heading has an explicit label, so Chinese headings get stable anchors
+    "cjk_breaks",  # a source line break between two Chinese characters renders as no space
     "figures",  # {plot} fences: drawn from the page's own (checked) data while its examples run
     "provenance",  # each article names the Python/numpy its examples ran on, its source and module
     "last_updated",  # "last updated" from the page's last commit (or SOURCE_DATE_EPOCH), not build time

@@ -124,3 +124,33 @@ def test_gate_fails_when_the_package_changes_behaviour(tmp_path: Path) -> None:
     assert build.returncode != 0
     page = ROOT / "docs" / "python" / "generators.md"
     assert re.search(rf"{re.escape(str(page))}:\d+: WARNING: example failed", build.output)
+
+
+def test_no_page_shows_a_space_between_chinese_characters(site) -> None:
+    # Source lines broken between two Chinese characters render as a space unless the build
+    # joins them (docs/_ext/cjk_breaks.py): none may reach a page's paragraphs.
+    cjk = "[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]"
+    found = []
+    for page in sorted(site.outdir.rglob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        for paragraph in re.findall(r"<p>(.*?)</p>", html, flags=re.S):
+            text = re.sub(r"<[^>]+>", "", paragraph)
+            found += [f"{page.name}: {m}" for m in re.findall(rf"{cjk}\s*\n\s*{cjk}", text)]
+    assert found == [], found[:10]
+
+
+def test_every_article_states_its_numbers_checked_or_cited(site) -> None:
+    # The lint (docs/_ext/claims.py) fails the build on an unchecked number; this pins that the
+    # articles really do use checked values, and that the per-page classes are recorded.
+    with open(site.doctreedir / "environment.pickle", "rb") as f:
+        numbers = pickle.load(f).explained_numbers
+    articles = [
+        p.relative_to(ROOT / "docs").with_suffix("").as_posix()
+        for p in article_pages(ROOT / "docs")
+    ]
+    for page in articles:
+        if page.startswith("api/"):
+            continue
+        counts = numbers.get(page, {})
+        assert not counts.get("unchecked") and not counts.get("uncited"), (page, counts)
+    assert sum(numbers.get(p, {}).get("checked", 0) for p in articles) > 100
