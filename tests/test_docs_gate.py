@@ -133,7 +133,7 @@ def test_no_page_shows_a_space_between_chinese_characters(site) -> None:
     found = []
     for page in sorted(site.outdir.rglob("*.html")):
         html = page.read_text(encoding="utf-8")
-        for paragraph in re.findall(r"<p>(.*?)</p>", html, flags=re.S):
+        for paragraph in re.findall(r"<p>(.*?)</p>", html, flags=re.DOTALL):
             text = re.sub(r"<[^>]+>", "", paragraph)
             found += [f"{page.name}: {m}" for m in re.findall(rf"{cjk}\s*\n\s*{cjk}", text)]
     assert found == [], found[:10]
