@@ -91,7 +91,7 @@ def test_numbers_that_are_not_quantities_are_exempt(tmp_path: Path) -> None:
 
 BIB = textwrap.dedent(
     """
-    @article{su2021roformer, author = {Jianlin Su and Yu Lu}, year = {2021},
+    @article{gatetest2021rope, author = {Jianlin Su and Yu Lu}, year = {2021},
       title = {RoFormer: Enhanced Transformer with Rotary Position Embedding},
       journal = {arXiv preprint arXiv:2104.09864}}
     """
@@ -110,7 +110,7 @@ def _with_bib(tmp_path: Path, body: str):
 
 def test_a_cited_number_with_its_section_passes(tmp_path: Path) -> None:
     _page, build = _with_bib(
-        tmp_path, "论文报告 76.2 % 的准确率 {cite:p}`t:su2021roformer {表 2}`。\n"
+        tmp_path, "论文报告 76.2 % 的准确率 {cite:p}`t:gatetest2021rope {表 2}`。\n"
     )
     assert build.returncode == 0, build.output[-3000:]
     html = (build.outdir / "index.html").read_text(encoding="utf-8")
@@ -118,7 +118,7 @@ def test_a_cited_number_with_its_section_passes(tmp_path: Path) -> None:
 
 
 def test_a_citation_without_a_section_does_not_cover_a_number(tmp_path: Path) -> None:
-    page, build = _with_bib(tmp_path, "论文报告 76.2 % 的准确率 {cite:p}`t:su2021roformer`。\n")
+    page, build = _with_bib(tmp_path, "论文报告 76.2 % 的准确率 {cite:p}`t:gatetest2021rope`。\n")
     assert build.returncode != 0
     assert reported(build.output, page, 4) and "names no section" in build.output
 
