@@ -80,7 +80,8 @@ examples_timeout = 60  # seconds per example; a hanging example fails the build 
 
 # -- Citations (sphinxcontrib-bibtex): one .bib file; each article lists what it cites ----------
 # An article cites as {cite:p}`<page>:<key> {§3.2}` and ends with a bibliography directive with
-# `:filter: docname in docnames` and `:keyprefix: <page>:`, so two articles can cite one entry.
+# `:filter: docname in docnames`, `:keyprefix: <page>:` (two articles can cite one entry) and
+# `:labelprefix: <code>` (their numbered labels stay distinct).
 bibtex_bibfiles = ["docs/references.bib"]
 bibtex_default_style = "unsrt"
 bibtex_reference_style = "label"
