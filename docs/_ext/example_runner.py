@@ -262,7 +262,8 @@ def draw(code: str, namespace: dict[str, Any], name: str) -> None:
             if FIGURE_DIR is not None:
                 outfile = os.path.join(FIGURE_DIR, name)
                 os.makedirs(os.path.dirname(outfile), exist_ok=True)
-                figure.savefig(outfile, dpi=150, metadata={"Software": None})
+                # "tight": titles and tick labels are never cut off at the edges.
+                figure.savefig(outfile, dpi=150, bbox_inches="tight", metadata={"Software": None})
     finally:
         plt.close("all")
 
