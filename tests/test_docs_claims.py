@@ -70,6 +70,7 @@ def test_a_checked_value_sees_only_the_examples_above_it(tmp_path: Path) -> None
         ("准确率提高了 12 %。", "percentage"),
         ("快了 3 倍。", "multiple"),
         ("大约是 1/7。", "fraction"),
+        ("实测的偏置是 $-0.96$。", "decimal"),  # a bare number in math is still prose
     ],
 )
 def test_an_unchecked_number_in_prose_fails(tmp_path: Path, sentence: str, kind: str) -> None:

@@ -121,6 +121,10 @@ EXEMPT = {
     ),
 }
 VERSION_TOKEN = re.compile(r"^\d+\.\d+\.\d+")  # 3.14.2, 0.26.1
+# Inline math that is only a number (perhaps after ≈ or =, perhaps a percentage).
+BARE_NUMBER = re.compile(
+    r"^\s*(?:\\approx|\\sim|=|\\le|\\ge|<|>)?\s*(?P<number>[-−+]?\s*\d[\d,]*(?:\.\d+)?\s*(?:\\%)?)\s*$"
+)
 SENTENCE_END = re.compile(r"[。！？]|[.!?](?=\s|$)")
 CITED, UNLOCATED, CHECKED, HIDDEN = "\x01", "\x02", "\x03", "\x04"
 TEXT_BLOCKS = (nodes.paragraph, nodes.title, nodes.caption, nodes.term, nodes.rubric)
@@ -150,6 +154,9 @@ def _flatten(block: nodes.Element) -> str:
             out.append(
                 CITED if re.search(r"\{[^{}]+\}\s*$", node.get("reftarget", "")) else UNLOCATED
             )
+        elif isinstance(node, nodes.math) and BARE_NUMBER.match(node.astext()):
+            # $-0.96$ is a number in a sentence, not a formula: it is read like the prose.
+            out.append(BARE_NUMBER.match(node.astext())["number"].replace("\\%", "%"))
         elif isinstance(node, SKIP):
             out.append(HIDDEN + "\n" * node.astext().count("\n"))
         elif isinstance(node, nodes.Text):

@@ -16,7 +16,7 @@ from .data import make_dataset
 from .evaluation import zero_shot_accuracy
 from .model import DualEncoder, train
 
-__all__ = ["batch_size_study", "capfilt_experiment"]
+__all__ = ["batch_size_study", "capfilt_experiment", "capfilt_study"]
 
 
 def _check_int(value: object, name: str, low: int = 1, high: int = 10**6) -> int:
@@ -36,63 +36,85 @@ def _mean(mask: np.ndarray) -> float | None:
     return float(np.mean(mask)) if mask.size else None
 
 
+def _summary(runs: list[list[float]]) -> tuple[list[float], list[float]]:
+    """Mean and sample standard deviation (ddof=1; 0 for one seed) of each row of ``runs``."""
+    a = np.asarray(runs, dtype=float)
+    sd = a.std(axis=1, ddof=1) if a.shape[1] > 1 else np.zeros(len(a))
+    return a.mean(axis=1).tolist(), sd.tolist()
+
+
 @lru_cache(maxsize=8)
-def _batch_size_study(batch_sizes: tuple[int, ...], steps: int, seeds: tuple[int, ...]) -> dict:
-    data = make_dataset(max(batch_sizes) * 16, seed=100)
+def _batch_size_study(batch_sizes: tuple[int, ...], examples: int, seeds: tuple[int, ...]) -> dict:
+    data = make_dataset(2048, seed=100)
     test = make_dataset(500, seed=101)
-    result: dict = {"batch_sizes": list(batch_sizes), "steps": steps}
+    steps = [max(1, examples // b) for b in batch_sizes]
+    result: dict = {
+        "batch_sizes": list(batch_sizes),
+        "examples": examples,
+        "steps": steps,
+        "seeds": list(seeds),
+        "accuracy": {},
+        "mean": {},
+        "sd": {},
+    }
     for loss in ("clip", "siglip"):
-        accuracies = []
-        for b in batch_sizes:
-            runs = []
+        runs = []
+        for b, n_steps in zip(batch_sizes, steps):
+            row = []
             for seed in seeds:
                 model = DualEncoder(loss=loss, seed=seed)
-                train(model, data, batch_size=b, steps=steps, seed=seed)
-                runs.append(zero_shot_accuracy(model, test))
-            accuracies.append(float(np.mean(runs)))
-        result[loss] = accuracies
+                train(model, data, batch_size=b, steps=n_steps, seed=seed)
+                row.append(zero_shot_accuracy(model, test))
+            runs.append(row)
+        result["accuracy"][loss] = runs
+        result["mean"][loss], result["sd"][loss] = _summary(runs)
     return result
 
 
 def batch_size_study(
-    batch_sizes: tuple[int, ...] = (4, 8, 16, 32, 64, 128),
+    batch_sizes: tuple[int, ...] = (4, 8, 16, 32, 64),
     *,
-    steps: int = 150,
-    seeds: tuple[int, ...] = (0, 1),
+    examples: int = 9600,
+    seeds: tuple[int, ...] = (0, 1, 2, 3, 4),
 ) -> dict:
-    """Zero-shot accuracy of CLIP- and SigLIP-trained toy encoders per batch size.
+    """Zero-shot accuracy of CLIP- and SigLIP-trained toy encoders per batch size and seed.
 
-    Every run takes the same number of optimisation ``steps`` (so a larger batch also sees more
-    pairs) on one pool of 16 x max(batch_sizes) clean pairs; accuracy is measured on 500 fresh
-    images against the 24 class prompts and averaged over ``seeds``.
+    Every run sees the same number of training ``examples`` (pairs), as in the SigLIP paper's
+    batch-size study: batch size ``b`` trains ``examples // b`` steps, so a larger batch takes
+    fewer, larger steps. The pool is 2048 clean pairs; accuracy is measured on 500 fresh images
+    against the 24 class prompts, once per seed (the seed sets the initialisation and the order
+    of the batches).
 
     Returns
     -------
     dict
-        ``{"batch_sizes": [...], "steps": int, "clip": [acc, ...], "siglip": [acc, ...]}``
+        ``"batch_sizes"``, ``"examples"``, ``"steps"`` (per batch size), ``"seeds"``;
+        ``"accuracy"[loss][i][k]`` for batch size ``i`` and seed ``k``, and its ``"mean"`` and
+        ``"sd"`` (sample standard deviation over seeds) per batch size, for ``loss`` in
+        ``"clip"`` (softmax) and ``"siglip"`` (sigmoid).
 
     Examples
     --------
-    >>> r = batch_size_study((8, 32), steps=40, seeds=(0,))
-    >>> sorted(r), len(r["clip"])
-    (['batch_sizes', 'clip', 'siglip', 'steps'], 2)
+    >>> r = batch_size_study((8, 32), examples=320, seeds=(0,))
+    >>> sorted(r), r["steps"], len(r["accuracy"]["clip"][0])
+    (['accuracy', 'batch_sizes', 'examples', 'mean', 'sd', 'seeds', 'steps'], [40, 10], 1)
 
-    Seeds are 32-bit, steps at most a million:
+    Seeds are 32-bit, examples at most a million:
 
-    >>> batch_size_study((8,), steps=1, seeds=(2**32 - 1,))["steps"]
-    1
+    >>> batch_size_study((8,), examples=8, seeds=(2**32 - 1,))["steps"]
+    [1]
     >>> batch_size_study((8,), seeds=(2**32,))
     Traceback (most recent call last):
     ...
     ValueError: seed must be an int in 0..4294967295, got 4294967296
-    >>> batch_size_study((8,), steps=0)
+    >>> batch_size_study((8,), examples=0)
     Traceback (most recent call last):
     ...
-    ValueError: steps must be an int in 1..1000000, got 0
+    ValueError: examples must be an int in 1..1000000, got 0
     >>> batch_size_study((1, 8))
     Traceback (most recent call last):
     ...
-    ValueError: each of batch_sizes must be an int in 2..4096, got 1
+    ValueError: each of batch_sizes must be an int in 2..2048, got 1
     >>> batch_size_study(())
     Traceback (most recent call last):
     ...
@@ -105,24 +127,28 @@ def batch_size_study(
     Traceback (most recent call last):
     ...
     TypeError: seeds must be a non-empty tuple of ints, got ()
-    >>> batch_size_study((8,), steps=0.5)
+    >>> batch_size_study((8,), examples=0.5)
     Traceback (most recent call last):
     ...
-    TypeError: steps must be an int, got float
+    TypeError: examples must be an int, got float
     """
-    _check_steps(steps)
+    _check_int(examples, "examples")
     if isinstance(batch_sizes, (str, bytes)) or not isinstance(batch_sizes, (tuple, list)):
         raise TypeError(f"batch_sizes must be a tuple of ints, got {type(batch_sizes).__name__}")
-    if isinstance(seeds, (str, bytes)) or not isinstance(seeds, (tuple, list)) or not seeds:
-        raise TypeError(f"seeds must be a non-empty tuple of ints, got {seeds!r:.60}")
-    seeds = tuple(_check_int(s, "seed", 0, 2**32 - 1) for s in seeds)
-    batch_sizes = tuple(_check_int(b, "each of batch_sizes", 2, 4096) for b in batch_sizes)
+    seeds = _check_seeds(seeds, 2**32 - 1)
+    batch_sizes = tuple(_check_int(b, "each of batch_sizes", 2, 2048) for b in batch_sizes)
     if not batch_sizes:
         raise ValueError(f"batch_sizes must be a non-empty tuple of ints >= 2, got {batch_sizes}")
-    return copy.deepcopy(_batch_size_study(batch_sizes, int(steps), tuple(seeds)))
+    return copy.deepcopy(_batch_size_study(batch_sizes, int(examples), seeds))
 
 
-@lru_cache(maxsize=4)
+def _check_seeds(seeds: object, high: int) -> tuple[int, ...]:
+    if isinstance(seeds, (str, bytes)) or not isinstance(seeds, (tuple, list)) or not seeds:
+        raise TypeError(f"seeds must be a non-empty tuple of ints, got {seeds!r:.60}")
+    return tuple(_check_int(s, "seed", 0, high) for s in seeds)
+
+
+@lru_cache(maxsize=16)
 def _capfilt_experiment(noise: float, n_web: int, n_human: int, steps: int, seed: int) -> dict:
     human = make_dataset(n_human, seed=seed + 1)
     web = make_dataset(n_web, noise=noise, seed=seed + 2)
@@ -223,3 +249,54 @@ def capfilt_experiment(
     return copy.deepcopy(
         _capfilt_experiment(float(noise), int(n_web), int(n_human), int(steps), int(seed))
     )
+
+
+def capfilt_study(
+    noise: float = 0.5,
+    *,
+    seeds: tuple[int, ...] = (0, 1, 2, 3, 4),
+    n_web: int = 1000,
+    n_human: int = 200,
+    steps: int = 200,
+) -> dict:
+    """:func:`capfilt_experiment` once per seed, with the spread over seeds.
+
+    Each seed draws its own human, web and test sets, initialisation and sampling, so the spread
+    is that of the whole procedure, not of one step of it.
+
+    Returns
+    -------
+    dict
+        ``"seeds"``; ``"runs"``, the per-seed results of :func:`capfilt_experiment`;
+        ``"accuracy"[name]``, the per-seed zero-shot accuracies of each training set, and their
+        ``"mean"`` and ``"sd"`` (sample standard deviation, ddof=1; 0 for one seed);
+        ``"gain"[name]``, per-seed accuracy minus that of ``"noisy web"`` in the same seed.
+
+    Examples
+    --------
+    >>> r = capfilt_study(seeds=(0, 1))
+    >>> r["seeds"], [round(a, 3) for a in r["accuracy"]["noisy web"]]
+    ([0, 1], [0.586, 0.504])
+    >>> round(r["gain"]["CapFilt (nucleus)"][0], 3)
+    0.152
+    >>> capfilt_study(seeds=[])
+    Traceback (most recent call last):
+    ...
+    TypeError: seeds must be a non-empty tuple of ints, got []
+    """
+    seeds = _check_seeds(seeds, 2**31)
+    runs = [
+        capfilt_experiment(noise, n_web=n_web, n_human=n_human, steps=steps, seed=s) for s in seeds
+    ]
+    names = list(runs[0]["accuracy"])
+    accuracy = {n: [run["accuracy"][n] for run in runs] for n in names}
+    mean, sd = _summary([accuracy[n] for n in names])
+    base = np.asarray(accuracy["noisy web"])
+    return {
+        "seeds": list(seeds),
+        "runs": runs,
+        "accuracy": accuracy,
+        "mean": dict(zip(names, mean)),
+        "sd": dict(zip(names, sd)),
+        "gain": {n: (np.asarray(accuracy[n]) - base).tolist() for n in names},
+    }
