@@ -172,10 +172,17 @@ def test_figures_draw_the_package_data() -> None:
     import matplotlib
 
     matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
     from explained.python import figures
 
-    fig = figures.plot_pipeline_order(3)
+    fig = figures.plot_pipeline_order(g.trace_pipeline(3), g.trace_pipeline(3, lazy=False))
     assert [ax.get_title() for ax in fig.axes] == ["generators (lazy)", "lists (eager)"]
-    fig = figures.plot_peak_memory((10, 10_000))
+    plt.close(fig)
+    sizes = (10, 10_000)
+    as_list = [g.peak_memory(lambda n=n: sum([i * i for i in range(n)])) for n in sizes]
+    as_gen = [g.peak_memory(lambda n=n: sum(i * i for i in range(n))) for n in sizes]
+    fig = figures.plot_peak_memory(sizes, as_list, as_gen)
     (list_line, gen_line) = fig.axes[0].get_lines()
     assert list_line.get_ydata()[-1] > 10 * gen_line.get_ydata()[-1]
+    plt.close(fig)

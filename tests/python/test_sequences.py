@@ -94,3 +94,29 @@ def test_growth_ratios_and_copies_validate():
         growth_ratios([(1, 0)])
     with pytest.raises(ValueError, match="capacity >= length"):
         copies_during_growth([(5, 4)])
+
+
+@given(st.integers(min_value=1, max_value=400))
+@settings(max_examples=40, deadline=None)
+def test_one_slot_policy_costs_half_the_length_per_append(n):
+    from explained.python.sequences import copies_per_append, one_slot_steps
+
+    assert copies_per_append(one_slot_steps(n), n) == (n - 1) / 2
+
+
+@given(st.integers(min_value=1, max_value=5000))
+@settings(max_examples=40, deadline=None)
+def test_measured_growth_has_a_constant_cost_per_append(n):
+    from explained.python.sequences import copies_per_append
+
+    steps = growth_steps(n)
+    assert 0 <= copies_per_append(steps, n) < 10  # 9 for factor 9/8, less with the + 6 slack
+
+
+def test_copies_per_append_needs_steps_that_cover_n():
+    from explained.python.sequences import copies_per_append
+
+    with pytest.raises(ValueError, match="do not cover n = 9"):
+        copies_per_append([(1, 4), (5, 8)], 9)
+    with pytest.raises(TypeError, match="n must be an int"):
+        copies_per_append([(1, 4)], 1.0)

@@ -22,9 +22,11 @@ import sys
 
 __all__ = [
     "copies_during_growth",
+    "copies_per_append",
     "growth_ratios",
     "growth_steps",
     "list_capacity",
+    "one_slot_steps",
     "pointer_size",
     "predicted_growth_steps",
     "resize_target",
@@ -263,3 +265,57 @@ def copies_during_growth(steps: list[tuple[int, int]]) -> int:
                 f"each step must be (length >= 1, capacity >= length), got {(length, cap)}"
             )
     return sum(length - 1 for length, _ in steps)
+
+
+def copies_per_append(steps: list[tuple[int, int]], n: int) -> float:
+    """Worst-case pointer copies per append while a list grows to ``n`` items under ``steps``.
+
+    The resizes that happen up to the ``n``-th append (``length <= n``) are counted with
+    :func:`copies_during_growth` and divided by ``n``: the amortised cost of one append.
+
+    Parameters
+    ----------
+    steps : list of (length, capacity)
+        A growth policy's resizes, e.g. :func:`growth_steps` (measured) or
+        :func:`one_slot_steps`; they must cover ``n``: the last capacity is ``>= n``.
+    n : int
+        Number of appends, ``>= 1``.
+
+    Examples
+    --------
+    Growing by one slot copies 0 + 1 + ... + (n - 1) pointers, (n - 1) / 2 per append:
+
+    >>> copies_per_append(one_slot_steps(10), 10)
+    4.5
+    >>> copies_per_append([(1, 4), (5, 8), (9, 16)], 10)
+    1.2
+    >>> copies_per_append([(1, 4), (5, 8)], 10)
+    Traceback (most recent call last):
+    ...
+    ValueError: steps end at capacity 8, so they do not cover n = 10 appends
+    >>> copies_per_append([(1, 4)], 0)
+    Traceback (most recent call last):
+    ...
+    ValueError: n must be >= 1, got 0
+    """
+    n = _check_count(n)
+    if n < 1:
+        raise ValueError(f"n must be >= 1, got {n}")
+    last = max((cap for _, cap in steps), default=0)
+    if last < n:
+        raise ValueError(f"steps end at capacity {last}, so they do not cover n = {n} appends")
+    return copies_during_growth([s for s in steps if s[0] <= n]) / n
+
+
+def one_slot_steps(n: int) -> list[tuple[int, int]]:
+    """The resizes of the naive policy that grows the array by exactly one slot per append.
+
+    Examples
+    --------
+    >>> one_slot_steps(3)
+    [(1, 1), (2, 2), (3, 3)]
+    >>> copies_during_growth(one_slot_steps(4))   # 0 + 1 + 2 + 3
+    6
+    """
+    n = _check_count(n)
+    return [(k, k) for k in range(1, n + 1)]
