@@ -240,6 +240,7 @@ def test_comparison_table():
     assert [s for s, r in rows.items() if not r["beyond_training"]] == ["learned"]
     assert rows["learned"]["parameters"] == 64 * 16
     assert rows["t5"]["parameters"] == 32 * 8
+    assert rows["shaw"]["parameters"] == 12 * (2 * 8 + 1) * 16  # key side, every layer
     assert rows["rope"]["parameters"] == 0
     assert rows["shaw"]["operations"] > rows["t5"]["operations"] > rows["nope"]["operations"]
 
@@ -254,3 +255,28 @@ def test_position_model_errors():
         model.logits("rope", np.ones((2, 8)), [0.5, 1.5])
     with pytest.raises(ValueError, match="must fit"):
         comparison_table(model, seq_len=8, shift=5)
+
+
+def test_alibi_head_is_causal_like_alibi_bias():
+    model = PositionModel(dim=8, train_length=16)
+    x = np.random.default_rng(0).normal(size=(5, 8))
+    pos = np.arange(3, 8)
+    plain = model.logits("nope", x, pos)
+    np.testing.assert_allclose(model.logits("alibi", x, pos) - plain, alibi_bias(8, 5)[0])
+
+
+@settings(max_examples=30, deadline=None)
+@given(n=st.integers(1, 12), dim=st.integers(1, 6), alpha=st.floats(0.05, 0.45))
+def test_hierarchical_extension_keeps_trained_rows_and_is_distinct(n, dim, alpha):
+    from explained.position import hierarchical_extension
+
+    p = np.random.default_rng(n * 7 + dim).normal(size=(n, dim))
+    q = hierarchical_extension(p, alpha)
+    assert q.shape == (n * n, dim)
+    np.testing.assert_allclose(q[:n], p, atol=1e-12)
+    # block i of n rows shares its coarse part: rows differ from block 0 by alpha * (u_i - u_0)
+    u = (p - alpha * p[0]) / (1 - alpha)
+    diff = q.reshape(n, n, dim) - q[:n][None]
+    np.testing.assert_allclose(
+        diff, np.broadcast_to(alpha * (u - u[0])[:, None], diff.shape), atol=1e-9
+    )

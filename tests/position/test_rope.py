@@ -222,3 +222,13 @@ def test_decay_bound_is_a_bound():
         diffs = np.abs(np.diff(np.append(h, 0)))
         rhs = diffs.max() * relative_decay_bound(r, dim) * (dim // 2)
         assert lhs <= rhs + 1e-9
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(-1e30, 1e30, allow_nan=False).filter(lambda v: v == 0 or abs(v) > 1e-30))
+def test_bfloat16_round_keeps_eight_significant_bits(x):
+    from explained.position import bfloat16_round
+
+    y = float(bfloat16_round(x))
+    assert abs(y - x) <= abs(x) * 2.0**-8  # half a unit in the last of 8 significant bits
+    assert float(bfloat16_round(y)) == y  # representable values stay put

@@ -11,6 +11,7 @@ from explained.position import (
     apply_rope,
     elu_feature_map,
     interpolate_positions,
+    llama3_frequencies,
     ntk_aware_base,
     ntk_aware_frequencies,
     position_interpolation_frequencies,
@@ -20,6 +21,7 @@ from explained.position import (
     softmax_attention,
     wavelengths,
     yarn_attention_factor,
+    yarn_correction_range,
     yarn_frequencies,
     yarn_ramp,
 )
@@ -50,10 +52,10 @@ def test_ntk_base_formula():
         ntk_aware_base(10000.0, 2, 2.0)
 
 
-def test_yarn_frequencies_by_parts():
+def test_llama3_frequencies_by_parts():
     dim, scale, length = 128, 8.0, 2048
     theta = rope_frequencies(dim)
-    f = yarn_frequencies(dim, scale=scale, original_length=length)
+    f = llama3_frequencies(dim, scale=scale, original_length=length, high_freq_factor=32.0)
     r = length / wavelengths(theta)
     np.testing.assert_allclose(f[r > 32], theta[r > 32])
     np.testing.assert_allclose(f[r < 1], theta[r < 1] / scale)
@@ -121,3 +123,27 @@ def test_softmax_attention_rows_and_errors():
         softmax_attention(q, k[:, :2], v)
     with pytest.raises(ValueError, match="same length"):
         rope_linear_attention(q, k, v[:3])
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    dim=st.sampled_from([16, 64, 128]),
+    scale=st.floats(1.0, 64.0),
+    length=st.integers(256, 65536),
+)
+def test_yarn_ramp_is_linear_in_the_pair_index(dim, scale, length):
+    theta = rope_frequencies(dim)
+    ratio = yarn_frequencies(dim, scale=scale, original_length=length) / theta
+    low, high = yarn_correction_range(dim, original_length=length)
+    i = np.arange(dim // 2)
+    assert np.all((ratio <= 1 + 1e-12) & (ratio >= 1 / scale - 1e-12))
+    np.testing.assert_allclose(ratio[i <= low], 1.0)
+    np.testing.assert_allclose(ratio[i >= high], 1 / scale)
+    assert np.all(np.diff(ratio) <= 1e-12)  # more interpolation for lower frequencies
+
+
+def test_yarn_attention_factor_scales_logits_by_its_square():
+    q, k = np.random.default_rng(0).normal(size=(2, 4, 16))
+    a = yarn_attention_factor(8.0)
+    logits = apply_rope(a * q) @ apply_rope(a * k).T
+    np.testing.assert_allclose(logits, a**2 * (apply_rope(q) @ apply_rope(k).T))

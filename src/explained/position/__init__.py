@@ -4,7 +4,12 @@ Backs the articles 旋转式位置编码 RoPE (``docs/position/rope.md``) and Tr
 (``docs/position/survey.md``). numpy only; figures live in :mod:`explained.position.figures`.
 """
 
-from .absolute import absolute_score_terms, sinusoidal_encoding, sinusoidal_shift_matrix
+from .absolute import (
+    absolute_score_terms,
+    hierarchical_extension,
+    sinusoidal_encoding,
+    sinusoidal_shift_matrix,
+)
 from .attention import (
     elu_feature_map,
     rope_linear_attention,
@@ -26,6 +31,7 @@ from .relative import (
 from .rope import (
     LAYOUTS,
     apply_rope,
+    bfloat16_round,
     interleaved_to_half_permutation,
     relative_decay_bound,
     rope_frequencies,
@@ -34,12 +40,15 @@ from .rope import (
     rotate_half,
 )
 from .scaling import (
+    dynamic_ntk_frequencies,
     interpolate_positions,
+    llama3_frequencies,
     ntk_aware_base,
     ntk_aware_frequencies,
     position_interpolation_frequencies,
     wavelengths,
     yarn_attention_factor,
+    yarn_correction_range,
     yarn_frequencies,
     yarn_ramp,
 )
@@ -52,12 +61,16 @@ __all__ = [
     "alibi_bias",
     "alibi_slopes",
     "apply_rope",
+    "bfloat16_round",
     "comparison_table",
     "deberta_relative_index",
     "deberta_score_terms",
+    "dynamic_ntk_frequencies",
     "elu_feature_map",
+    "hierarchical_extension",
     "interleaved_to_half_permutation",
     "interpolate_positions",
+    "llama3_frequencies",
     "ntk_aware_base",
     "ntk_aware_frequencies",
     "position_interpolation_frequencies",
@@ -78,6 +91,7 @@ __all__ = [
     "transformer_xl_score_terms",
     "wavelengths",
     "yarn_attention_factor",
+    "yarn_correction_range",
     "yarn_frequencies",
     "yarn_ramp",
 ]

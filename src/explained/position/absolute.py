@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 from ._checks import as_float_array, check_base, check_even_dim, check_positive_int
 
 __all__ = [
     "absolute_score_terms",
+    "hierarchical_extension",
     "sinusoidal_encoding",
     "sinusoidal_shift_matrix",
 ]
@@ -121,3 +124,47 @@ def absolute_score_terms(x: object, p: object, w_q: object, w_k: object) -> dict
         "position-content": (pa @ wq) @ (xa @ wk).T,
         "position-position": (pa @ wq) @ (pa @ wk).T,
     }
+
+
+def hierarchical_extension(table: object, alpha: float = 0.4) -> np.ndarray:
+    """Su's hierarchical decomposition: stretch a trained ``n``-row position table to ``n**2`` rows.
+
+    Position ``(i - 1) * n + j`` (1-based ``i, j``) gets ``alpha * u_i + (1 - alpha) * u_j`` with
+    ``u_i = (p_i - alpha * p_1) / (1 - alpha)``, chosen so that the first ``n`` rows are the
+    trained table unchanged (Su, 2020, kexue.fm/archives/7947, which recommends
+    ``alpha = 0.4``). Row ``i`` of the old table becomes the coarse "digit" of the new position,
+    row ``j`` the fine one.
+
+    Examples
+    --------
+    >>> p = np.random.default_rng(0).normal(size=(4, 3))
+    >>> q = hierarchical_extension(p)
+    >>> q.shape
+    (16, 3)
+    >>> bool(np.allclose(q[:4], p))  # the trained positions keep their vectors
+    True
+    >>> hierarchical_extension(p, alpha=1.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: alpha must be in (0, 1) and not 0.5, got 1.0
+    >>> hierarchical_extension(p, alpha="0.4")
+    Traceback (most recent call last):
+    ...
+    TypeError: alpha must be a real number, got str
+    >>> hierarchical_extension(p[0])
+    Traceback (most recent call last):
+    ...
+    ValueError: table must be a non-empty 2-D array (positions, dim), got (3,)
+    """
+    p = as_float_array(table, "table")
+    if p.ndim != 2 or p.shape[0] < 1 or p.shape[1] < 1:
+        raise ValueError(f"table must be a non-empty 2-D array (positions, dim), got {p.shape}")
+    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real):
+        raise TypeError(f"alpha must be a real number, got {type(alpha).__name__}")
+    alpha = float(alpha)
+    if not (0.0 < alpha < 1.0) or alpha == 0.5:  # 0.5 makes positions (i, j) and (j, i) equal
+        raise ValueError(f"alpha must be in (0, 1) and not 0.5, got {alpha}")
+    n = p.shape[0]
+    check_positive_int(n * n, "table rows squared")
+    u = (p - alpha * p[0]) / (1.0 - alpha)
+    return (alpha * u[:, None, :] + (1.0 - alpha) * u[None, :, :]).reshape(n * n, p.shape[1])

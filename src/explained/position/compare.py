@@ -34,8 +34,10 @@ class PositionModel:
         Number of positions the learned table has rows for.
     num_heads : int
         Heads per layer (T5 and ALiBi parameters are per head; this head is head 0).
+    num_layers : int
+        Layers of the model whose added parameters :meth:`parameters` counts.
     shaw_clip : int
-        Shaw et al.'s clipping distance ``k``.
+        Shaw et al.'s clipping distance ``c``.
     num_buckets : int
         T5 buckets.
     seed : int
@@ -73,6 +75,7 @@ class PositionModel:
     dim: int = 16
     train_length: int = 64
     num_heads: int = 8
+    num_layers: int = 12
     shaw_clip: int = 8
     num_buckets: int = 32
     seed: int = 0
@@ -81,6 +84,7 @@ class PositionModel:
         check_even_dim(self.dim)
         check_positive_int(self.train_length, "train_length")
         check_positive_int(self.num_heads, "num_heads")
+        check_positive_int(self.num_layers, "num_layers")
         check_positive_int(self.shaw_clip, "shaw_clip")
         check_positive_int(self.num_buckets, "num_buckets")
         rng = np.random.default_rng(self.seed)
@@ -93,12 +97,17 @@ class PositionModel:
         self.slope = float(alibi_slopes(self.num_heads)[0])
 
     def parameters(self, scheme: str) -> int:
-        """Parameters the scheme adds: the learned table; Shaw's key and value vectors
-        (``2 * (2k + 1) * dim`` per layer); T5's ``num_buckets * num_heads`` scalars."""
+        """Parameters the scheme adds to the whole model of ``num_layers`` layers.
+
+        The learned table, once at the input: ``train_length * dim``. Shaw's key-side vectors,
+        ``(2c + 1) * dim`` in every layer (shared by the heads of a layer; the value-side vectors
+        are not counted, since the logits do not use them and later work dropped them). T5's
+        ``num_buckets`` scalars per head, shared by all layers. Nothing for the others.
+        """
         _check_scheme(scheme)
         return {
             "learned": self.train_length * self.dim,
-            "shaw": 2 * (2 * self.shaw_clip + 1) * self.dim,
+            "shaw": self.num_layers * (2 * self.shaw_clip + 1) * self.dim,
             "t5": self.num_buckets * self.num_heads,
         }.get(scheme, 0)
 
@@ -125,7 +134,9 @@ class PositionModel:
     def logits(self, scheme: str, x: object, positions: object) -> np.ndarray:
         """Attention logits of this head for tokens ``x`` (seq, dim) at ``positions``.
 
-        Raises ValueError when a learned table has no row for a position.
+        ALiBi is a causal scheme: its bias is ``-slope * (i - j)`` for keys ``j`` at or before
+        the query ``i`` and 0 after it (those logits are removed by the causal mask), as in
+        :func:`alibi_bias`. Raises ValueError when a learned table has no row for a position.
         """
         _check_scheme(scheme)
         xa = as_float_array(x, "x")
@@ -160,7 +171,7 @@ class PositionModel:
         if scheme == "t5":
             out = out + self.t5_bias[t5_relative_position_bucket(rel, num_buckets=self.num_buckets)]
         elif scheme == "alibi":
-            out = out - self.slope * np.abs(rel)
+            out = out - self.slope * np.maximum(-rel, 0)
         return out
 
 

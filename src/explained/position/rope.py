@@ -22,6 +22,7 @@ from ._checks import as_float_array, check_base, check_even_dim
 __all__ = [
     "LAYOUTS",
     "apply_rope",
+    "bfloat16_round",
     "interleaved_to_half_permutation",
     "relative_decay_bound",
     "rope_frequencies",
@@ -365,3 +366,29 @@ def relative_decay_bound(distances: object, dim: int, base: float = 10000.0) -> 
     partial = np.cumsum(np.exp(1j * np.multiply.outer(np.atleast_1d(r), freq)), axis=-1)
     result = np.abs(partial).mean(axis=-1)
     return result if r.ndim else result[0]
+
+
+def bfloat16_round(x: object) -> np.ndarray:
+    """Round to the nearest bfloat16 value (8 significant bits), returned as float64.
+
+    numpy has no bfloat16; this rounds the float32 bit pattern to its top 16 bits, to nearest
+    with ties to even, which is how a cast to ``torch.bfloat16`` rounds. It shows what happens to
+    positions and angles kept in bfloat16: above 256 not every integer is representable.
+
+    Examples
+    --------
+    >>> bfloat16_round([1.0, 255.0, 257.0, 1001.0, 8200.0]).tolist()
+    [1.0, 255.0, 256.0, 1000.0, 8192.0]
+    >>> bfloat16_round([1e39])
+    Traceback (most recent call last):
+    ...
+    ValueError: x must be within the bfloat16 range (|x| < 3.39e38), got 1e+39
+    """
+    arr = as_float_array(x, "x").astype(np.float64)
+    if arr.size and float(np.abs(arr).max()) >= 3.39e38:
+        raise ValueError(
+            f"x must be within the bfloat16 range (|x| < 3.39e38), got {float(np.abs(arr).max()):g}"
+        )
+    bits = arr.astype(np.float32).view(np.uint32).astype(np.uint64)
+    bits = ((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16) << 16
+    return bits.astype(np.uint32).view(np.float32).astype(np.float64)
