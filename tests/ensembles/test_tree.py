@@ -4,7 +4,7 @@ import itertools
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from sklearn import tree as sk_tree
@@ -184,3 +184,28 @@ def test_full_regression_tree_matches_sklearn_on_diabetes():
     ours = DecisionTreeRegressor(max_depth=3).fit(X, y)
     theirs = sk_tree.DecisionTreeRegressor(max_depth=3).fit(X, y)
     assert np.allclose(ours.predict(X), theirs.predict(X))
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_a_node_keeps_drawing_features_while_the_drawn_ones_are_constant(seed):
+    # Nine constant columns and one informative one, one feature per split: like scikit-learn's
+    # splitter, the node draws on until it finds a feature that varies, so the tree is pure.
+    rng = np.random.default_rng(seed)
+    X = np.zeros((40, 10))
+    X[:, 3] = rng.normal(size=40)
+    y = (X[:, 3] > 0).astype(int)
+    tree = DecisionTreeClassifier(max_features=1, random_state=seed).fit(X, y)
+    assert tree.score(X, y) == 1.0
+    assert tree.get_n_leaves() == 2
+
+
+@settings(max_examples=40, deadline=None)
+@given(small_X, st.integers(1, 3), st.integers(0, 5))
+def test_an_unlimited_tree_is_pure_unless_rows_repeat_with_other_labels(data, m, seed):
+    X, y = data
+    assume(np.unique(y).size >= 2)
+    tree = DecisionTreeClassifier(max_features=m, random_state=seed).fit(X, y)
+    _, inverse = np.unique(X, axis=0, return_inverse=True)
+    consistent = all(np.unique(y[inverse.ravel() == g]).size == 1 for g in np.unique(inverse))
+    if consistent:
+        assert tree.score(X, y) == 1.0

@@ -299,3 +299,44 @@ def test_adaboost_staged_sample_weight_checks_y():
     ada = AdaBoostClassifier(n_estimators=2).fit(X, Y_CLASS)
     with pytest.raises(ValueError, match="classes seen in fit"):
         list(ada.staged_sample_weight(X, [None] * 6))  # was TypeError: '<' not supported
+
+
+# The input mistakes the random-forest article used to walk through (now on the API page).
+@pytest.mark.parametrize(
+    ("fit", "message"),
+    [
+        (lambda f: f.fit(X, np.eye(2)[Y_CLASS]), r"y should be a 1d array, got an array of shape"),
+        (lambda f: f.fit(X, [None] + Y_CLASS.tolist()[1:]), "Unknown label type: unknown"),
+        (lambda f: f.fit(X, X[:, 0] + 0.5), "Unknown label type: continuous"),
+        (
+            lambda f: f.fit(X[:3], [1, 1, 1]),
+            r"y has 1 class \(1\); a classifier needs at least two",
+        ),
+        (lambda f: f.fit(X[:0], Y_CLASS[:0]), r"Found array with 0 sample\(s\)"),
+        (
+            lambda f: f.set_params(bootstrap="False").fit(X, Y_CLASS),
+            "bootstrap must be True or False",
+        ),
+        (
+            lambda f: f.set_params(oob_score="True").fit(X, Y_CLASS),
+            "oob_score must be True or False",
+        ),
+        (lambda f: f.set_params(n_estimators="100").fit(X, Y_CLASS), "n_estimators must be an int"),
+        (lambda f: f.set_params(random_state="42").fit(X, Y_CLASS), "random_state must be None"),
+        (
+            lambda f: f.set_params(max_features="auto").fit(X, Y_CLASS),
+            "max_features must be 'sqrt'",
+        ),
+    ],
+)
+def test_common_input_mistakes_of_a_forest(fit, message):
+    with pytest.raises(ValueError, match=message):
+        fit(RandomForestClassifier(n_estimators=3, random_state=0))
+
+
+def test_forest_inputs_that_are_accepted_as_they_are():
+    forest = RandomForestClassifier(n_estimators=3, random_state=0)
+    assert forest.fit(X, Y_CLASS.astype(float)).classes_.tolist() == [0.0, 1.0]
+    assert forest.predict(X[0].reshape(1, -1)).tolist() == forest.predict(X[:1]).tolist()
+    with pytest.raises(ValueError, match="Found input variables with inconsistent numbers"):
+        forest.score(X, Y_CLASS[:4])

@@ -199,6 +199,39 @@ def _proxy(left: np.ndarray, right: np.ndarray, criterion: str) -> np.ndarray:
         return left.max(axis=0) + right.max(axis=0)  # "error": weight classified correctly
 
 
+def _draw_features(
+    XT: np.ndarray,
+    members: np.ndarray,
+    starts: np.ndarray,
+    lengths: np.ndarray,
+    max_features: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """The features each node searches, sorted: (n_nodes, r).
+
+    Each node draws ``max_features`` features without replacement; when all of them are constant
+    in the node, it keeps drawing (in the same random order) until one is not, as scikit-learn's
+    splitter does, so that a node whose samples differ in some feature is never left unsplit
+    only because the draw missed it. Nodes that need fewer features repeat their first one (a
+    repeated feature scores the same, so the search is unchanged).
+    """
+    n_nodes, n_features = lengths.size, XT.shape[0]
+    keys = rng.random((n_nodes, n_features))
+    permutation = np.argsort(keys, axis=1)  # the order of the draws
+    values = XT[:, members]
+    varies = np.maximum.reduceat(values, starts, axis=1) > np.minimum.reduceat(
+        values, starts, axis=1
+    )
+    varies_drawn = np.take_along_axis(varies.T, permutation, axis=1)  # (node, draw)
+    first_varying = np.where(varies_drawn.any(axis=1), varies_drawn.argmax(axis=1), 0)
+    n_drawn = np.maximum(max_features, first_varying + 1)
+    width = int(n_drawn.max())
+    drawn = permutation[:, :width].copy()
+    unused = np.arange(width)[None, :] >= n_drawn[:, None]
+    drawn[unused] = np.broadcast_to(drawn[:, :1], drawn.shape)[unused]
+    return np.sort(drawn, axis=1)
+
+
 def grow_tree(
     X: np.ndarray,
     stats: np.ndarray,
@@ -273,8 +306,7 @@ def grow_tree(
 
         # Rows r of the search: feature chosen[node, r] for the columns of that node.
         if subsample_features:
-            keys = rng.random((n_cand, n_features))
-            chosen = np.sort(np.argpartition(keys, max_features - 1, axis=1)[:, :max_features])
+            chosen = _draw_features(XT, order[0], starts, lengths, max_features, rng)
             row_feature = chosen[seg].T  # (r, m)
             sub_order = order[row_feature, np.arange(m)]
             xs = x_flat[row_feature * n_samples + sub_order]

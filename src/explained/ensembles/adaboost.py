@@ -239,15 +239,20 @@ class AdaBoostClassifier(ClassifierMixin, BaseEstimator):
         return self.classes_[index]
 
     def predict_proba(self, X: Any) -> np.ndarray:
-        """Class probabilities: ``1 / (1 + exp(-2 f))`` for two classes (the population minimiser of
-        the exponential loss), a softmax of ``f / (K - 1)`` for K > 2."""
+        """Class probabilities from the population minimiser of the exponential loss.
+
+        Two classes: ``1 / (1 + exp(-2 f))`` (Friedman, Hastie and Tibshirani 2000). K > 2: the
+        softmax of the vote sums ``f``. In the symmetric coding of Zhu et al. (2009) SAMME's model is
+        ``F_k = (K - 1) f_k - (K - 1) / K * sum_m alpha_m`` and the minimiser of the multi-class
+        exponential loss has ``p_k ∝ exp(F_k / (K - 1)) ∝ exp(f_k)``. With ``learning_rate != 1``
+        the same formulas are a convention.
+        """
         check_is_fitted(self)
         f = self.decision_function(X)
         if f.ndim == 1:
             p1 = np.exp(-np.logaddexp(0.0, -2.0 * f))  # 1 / (1 + exp(-2 f)) without overflow
             return np.column_stack([1.0 - p1, p1])
-        z = f / (self.n_classes_ - 1)
-        z = np.exp(z - z.max(axis=1, keepdims=True))
+        z = np.exp(f - f.max(axis=1, keepdims=True))
         return z / z.sum(axis=1, keepdims=True)
 
     def staged_sample_weight(self, X: Any, y: Any) -> Iterator[np.ndarray]:
