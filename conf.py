@@ -19,6 +19,10 @@ ROOT = Path(__file__).resolve().parent
 # The examples multiply tiny matrices: BLAS threads only add overhead there, and with -j auto they
 # oversubscribe the cores. Set before numpy is first imported (Sphinx itself does not import it).
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+# The slow experiments' results are kept here between builds, keyed by the package's source
+# (src/explained/_cache.py): a clean rebuild of unchanged code does not train them again.
+# EXPLAINED_CACHE_DIR="" turns it off (docs coverage and the mutation tool need the code to run).
+os.environ.setdefault("EXPLAINED_CACHE_DIR", str(ROOT / "_build" / "cache"))
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))
 
 project = "Explained"

@@ -45,6 +45,8 @@ TARGET = 90.0  # % of non-equivalent mutants the docs must kill, per subpackage
 EQUIVALENT = Path(__file__).with_name("equivalent.txt")
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # one thread per child: -j uses the cores
+# Mutants live in memory: a result kept on disk by an earlier build would hide them.
+os.environ["EXPLAINED_CACHE_DIR"] = ""
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))
 sys.path.insert(0, str(Path(__file__).parent))
 

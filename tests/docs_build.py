@@ -30,7 +30,10 @@ def sphinx_build(root: Path, outdir: Path, *extra: str, pythonpath: Path | None 
     doctrees = outdir.parent / (outdir.name + "-doctrees")
     shutil.rmtree(outdir, ignore_errors=True)
     shutil.rmtree(doctrees, ignore_errors=True)
+    # Scratch copies share the real tree's results of slow experiments (explained._cache): the key
+    # holds the package's source, so a copy with a changed package computes its own.
     env = dict(os.environ, PYTHONHASHSEED="0")
+    env.setdefault("EXPLAINED_CACHE_DIR", str(ROOT / "_build" / "cache"))
     if pythonpath is not None:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(pythonpath), env.get("PYTHONPATH")]))
     proc = subprocess.run(

@@ -42,7 +42,8 @@ THRESHOLDS: dict[str, tuple[float, float]] = {
 def docs_coverage(tmp_path_factory: pytest.TempPathFactory) -> dict:
     tmp = tmp_path_factory.mktemp("docs-coverage")
     data = tmp / ".coverage"
-    env = dict(os.environ, PYTHONHASHSEED="0", COVERAGE_FILE=str(data))
+    # No results from earlier builds (explained._cache): every experiment must really run here.
+    env = dict(os.environ, PYTHONHASHSEED="0", COVERAGE_FILE=str(data), EXPLAINED_CACHE_DIR="")
     env.pop("COVERAGE_PROCESS_START", None)
     proc = subprocess.run(
         [

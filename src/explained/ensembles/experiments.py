@@ -2,7 +2,8 @@
 
 Each function fits the models of one experiment and returns plain arrays, which the article checks
 and :mod:`explained.ensembles.figures` draws. Results are cached per argument tuple (an experiment
-and the claims the page makes about it share one computation); callers get copies.
+and the claims the page makes about it share one computation; see :mod:`explained._cache`);
+callers get copies.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from .._cache import remember
 from ._validation import check_float, check_int, check_random_state, resolve_max_features
 from .adaboost import AdaBoostClassifier
 from .datasets import make_circle, make_friedman1, make_hastie_10_2
@@ -29,21 +31,11 @@ __all__ = [
     "shrinkage_curves",
 ]
 
-_CACHE: dict[tuple, Any] = {}
-
 
 def _cached(key: tuple, compute: Any) -> Any:
-    if key not in _CACHE:
-        _CACHE[key] = compute()
-    return _copy(_CACHE[key])
-
-
-def _copy(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _copy(v) for k, v in value.items()}
-    if isinstance(value, np.ndarray):
-        return value.copy()
-    return value
+    """One computation per experiment and arguments, shared by a page's examples and figure,
+    and kept across docs builds (explained._cache)."""
+    return remember(f"ensembles.{key[0]}", key[1:], compute)
 
 
 def _int_tuple(values: Any, name: str, minimum: int) -> tuple[int, ...]:

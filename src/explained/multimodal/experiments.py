@@ -6,11 +6,9 @@ share one run; every call returns a fresh copy.
 
 from __future__ import annotations
 
-import copy
-from functools import lru_cache
-
 import numpy as np
 
+from .._cache import remember
 from .blip import Captioner, MatchingHead, capfilt
 from .data import make_dataset
 from .evaluation import zero_shot_accuracy
@@ -43,7 +41,6 @@ def _summary(runs: list[list[float]]) -> tuple[list[float], list[float]]:
     return a.mean(axis=1).tolist(), sd.tolist()
 
 
-@lru_cache(maxsize=8)
 def _batch_size_study(batch_sizes: tuple[int, ...], examples: int, seeds: tuple[int, ...]) -> dict:
     data = make_dataset(2048, seed=100)
     test = make_dataset(500, seed=101)
@@ -139,7 +136,9 @@ def batch_size_study(
     batch_sizes = tuple(_check_int(b, "each of batch_sizes", 2, 2048) for b in batch_sizes)
     if not batch_sizes:
         raise ValueError(f"batch_sizes must be a non-empty tuple of ints >= 2, got {batch_sizes}")
-    return copy.deepcopy(_batch_size_study(batch_sizes, int(examples), seeds))
+    # One computation per arguments, kept across docs builds (explained._cache); a fresh copy.
+    args = (batch_sizes, int(examples), seeds)
+    return remember("multimodal.batch_size_study", args, lambda: _batch_size_study(*args))
 
 
 def _check_seeds(seeds: object, high: int) -> tuple[int, ...]:
@@ -148,7 +147,6 @@ def _check_seeds(seeds: object, high: int) -> tuple[int, ...]:
     return tuple(_check_int(s, "seed", 0, high) for s in seeds)
 
 
-@lru_cache(maxsize=16)
 def _capfilt_experiment(noise: float, n_web: int, n_human: int, steps: int, seed: int) -> dict:
     human = make_dataset(n_human, seed=seed + 1)
     web = make_dataset(n_web, noise=noise, seed=seed + 2)
@@ -246,9 +244,8 @@ def capfilt_experiment(
     _check_int(seed, "seed", 0, 2**31)
     if not 0 <= noise < 1:
         raise ValueError(f"noise must lie in [0, 1), got {noise}")
-    return copy.deepcopy(
-        _capfilt_experiment(float(noise), int(n_web), int(n_human), int(steps), int(seed))
-    )
+    args = (float(noise), int(n_web), int(n_human), int(steps), int(seed))
+    return remember("multimodal.capfilt_experiment", args, lambda: _capfilt_experiment(*args))
 
 
 def capfilt_study(
