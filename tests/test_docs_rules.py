@@ -282,12 +282,15 @@ def test_the_note_names_every_python_the_page_passed_on(tmp_path: Path) -> None:
 
 def test_line_breaks_between_chinese_characters_render_as_nothing(tmp_path: Path) -> None:
     body = (
-        "第一行；\n第二行**强调**\n继续。English\nwords stay apart, 中文\nand English too.\n\n"
+        "第一行；\n第二行**强调**\n继续。English\nwords stay apart, 中文\nand English too，\n"
+        "最后\n一行。\n\n"
         "```pycon\n>>> print('代码\\n里的换行')\n代码\n里的换行\n```\n"
     )
     _page, build = build_page(tmp_path, body)
     assert build.returncode == 0, build.output[-3000:]
     html = (build.outdir / "index.html").read_text(encoding="utf-8")
     assert "第一行；第二行<strong>强调</strong>继续。English\nwords" in html
-    assert "中文\nand English" in html
+    assert (
+        "中文\nand English" in html and "too，最后一行。" in html
+    )  # several breaks, one paragraph
     assert "代码里的换行" not in html  # code keeps its lines

@@ -61,7 +61,10 @@ def join_cjk_lines(app: Sphinx, doctree: nodes.document) -> None:
         values[i] = "".join(out)
     for text, value in zip(texts, values):
         if value != str(text):
-            text.parent.replace(text, nodes.Text(value))
+            # By identity: Text nodes compare equal by value, so parent.replace() would pick the
+            # paragraph's first "\n", not this one.
+            parent = text.parent
+            parent[next(i for i, c in enumerate(parent.children) if c is text)] = nodes.Text(value)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -86,8 +86,10 @@ def test_preview_shows_a_failing_example_in_the_page(preview, browser) -> None:
     try:
         tab = context.new_page()
         assert tab.goto(url).status == 200  # still served
+        # sphinx-autobuild's live reload may reload the page once more: wait rather than poll.
         banner = tab.locator(".explained-failure-banner")
-        assert banner.is_visible() and "1 个示例没有通过" in banner.inner_text()
+        banner.wait_for(state="visible")
+        assert "1 个示例没有通过" in banner.inner_text()
         marker = tab.locator(".explained-example-failure").inner_text()
         assert "期望（Expected）" in marker and "41" in marker and "42" in marker
         note = tab.locator(".explained-provenance").inner_text()
