@@ -246,6 +246,7 @@ def run_examples(app: Sphinx, doctree: nodes.document) -> None:
     checks = sum(1 for b in blocks if b.text.startswith(f">>> {example_runner.CHECK_CALL}"))
     drawn = sum(1 for b in blocks if b.text.startswith(f">>> {example_runner.DRAW_CALL}"))
     env.explained_examples[env.docname] = ran - checks - drawn  # type: ignore[attr-defined]
+    env.explained_ran[env.docname] = ran  # type: ignore[attr-defined]
     env.explained_checks[env.docname] = checks  # type: ignore[attr-defined]
     env.explained_failures[env.docname] = len(runner.problems)  # type: ignore[attr-defined]
     env.explained_digests[env.docname] = example_runner.blocks_digest(blocks)  # type: ignore[attr-defined]
@@ -311,34 +312,31 @@ def _depend_on_reached_modules(env: BuildEnvironment, blocks: list[Block], more:
         env.note_dependency(str(path))
 
 
+# What the gate records per page in the environment: examples (doctest examples only), ran
+# (everything that ran: examples, checked values, figures), checks, failures, digests (of the
+# page's blocks, for the verified records).
+PER_PAGE = (
+    "explained_examples",
+    "explained_ran",
+    "explained_checks",
+    "explained_failures",
+    "explained_digests",
+)
+
+
 def _init_env(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    for name in (
-        "explained_examples",
-        "explained_checks",
-        "explained_failures",
-        "explained_digests",
-    ):
+    for name in PER_PAGE:
         if not hasattr(env, name):
             setattr(env, name, {})
 
 
 def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    for name in (
-        "explained_examples",
-        "explained_checks",
-        "explained_failures",
-        "explained_digests",
-    ):
+    for name in PER_PAGE:
         getattr(env, name, {}).pop(docname, None)
 
 
 def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
-    for name in (
-        "explained_examples",
-        "explained_checks",
-        "explained_failures",
-        "explained_digests",
-    ):
+    for name in PER_PAGE:
         ours, theirs = getattr(env, name), getattr(other, name)
         for docname in docnames:
             if docname in theirs:
@@ -354,9 +352,10 @@ def verified_record(app: Sphinx) -> Path:
 def _write_record(app: Sphinx) -> None:
     env = app.env
     passed = {
-        docname: {"examples": env.explained_examples[docname], "blocks": digest}
+        # Everything that ran counts (examples, checked values, figures), as in the Pyodide run.
+        docname: {"examples": env.explained_ran[docname], "blocks": digest}
         for docname, digest in env.explained_digests.items()
-        if env.explained_examples.get(docname) and not env.explained_failures.get(docname)
+        if env.explained_ran.get(docname) and not env.explained_failures.get(docname)
     }
     path = verified_record(app)
     old = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}

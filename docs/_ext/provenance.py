@@ -62,7 +62,7 @@ def record(app: Sphinx, doctree: nodes.document) -> None:
         for b in doctree.findall(nodes.literal_block)
         if b.get("language") == "pycon" and ":docstring of " not in (b.source or "")
     ]
-    ran = getattr(app.env, "explained_examples", {}).get(docname, 0)
+    ran = getattr(app.env, "explained_ran", {}).get(docname, 0)  # examples, checks and figures
     if not own or not ran:
         return
     import numpy
@@ -122,7 +122,7 @@ def _records(app: Sphinx) -> list[dict]:
 def also_passed_on(app: Sphinx, docname: str) -> list[str]:
     """The other Pythons on which this page's examples, exactly as they are now, all passed."""
     digest = getattr(app.env, "explained_digests", {}).get(docname)
-    ran = getattr(app.env, "explained_examples", {}).get(docname, 0)
+    ran = getattr(app.env, "explained_ran", {}).get(docname, 0)  # examples, checks and figures
     here = (platform.python_implementation(), platform.python_version(), sys.platform)
     versions = []
     for record in _records(app):
@@ -134,7 +134,7 @@ def also_passed_on(app: Sphinx, docname: str) -> list[str]:
         if where[2].startswith("emscripten"):
             name += "（Pyodide，wasm32"
             missing = ran - page.get("examples", 0)
-            name += f"，不含需要 numpy 的 {missing} 个示例）" if missing > 0 else "）"
+            name += f"，不含需要 numpy 的 {missing} 项）" if missing > 0 else "）"
         versions.append(name)
     return sorted(set(versions), key=_version_key)
 
