@@ -148,7 +148,7 @@ class AdaBoostClassifier(ClassifierMixin, BaseEstimator):
                 learner.set_params(random_state=seed)
             if fast:
                 learner._fit_encoded(X, encoded, classes, weight, order=order)
-                pred = np.argmax(learner.tree_.value[learner.tree_.apply(X)], axis=1)
+                pred = np.argmax(learner.tree_.predict(X), axis=1)
             else:
                 learner.fit(X, classes[encoded], sample_weight=weight)
                 pred = self._encode(np.asarray(learner.predict(X)), classes)
@@ -197,7 +197,7 @@ class AdaBoostClassifier(ClassifierMixin, BaseEstimator):
 
     def _predict_encoded(self, learner: Any, X: np.ndarray) -> np.ndarray:
         if self._fast:
-            return np.argmax(learner.tree_.value[learner.tree_.apply(X)], axis=1)
+            return np.argmax(learner.tree_.predict(X), axis=1)
         return self._encode(np.asarray(learner.predict(X)), self.classes_)
 
     def staged_decision_function(self, X: Any) -> Iterator[np.ndarray]:

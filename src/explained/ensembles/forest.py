@@ -31,6 +31,7 @@ from .tree import DecisionTreeClassifier, DecisionTreeRegressor
 __all__ = ["RandomForestClassifier", "RandomForestRegressor"]
 
 _SEED_LIMIT = 2**31 - 1
+_PREDICT_BLOCK = 20_000  # rows predicted at a time by the parallel trees
 
 
 def _check_out_of_bag(seen: np.ndarray) -> np.ndarray:
@@ -200,10 +201,31 @@ class _BaseForest(BaseEstimator):
         return np.mean([t.feature_importances_ for t in self.estimators_], axis=0)
 
     def _tree_values(self, X: np.ndarray) -> np.ndarray:
-        """Sum over the trees of each sample's leaf value: (n_samples, n_outputs)."""
-        total = self.estimators_[0].tree_.value[self.estimators_[0].tree_.apply(X)]
+        """Sum over the trees of each sample's leaf value: (n_samples, n_outputs).
+
+        With ``n_jobs`` > 1 the trees predict in parallel threads, as in scikit-learn, on blocks
+        of ``_PREDICT_BLOCK`` rows (so that all the trees' values of a block fit in memory); the
+        values are then added in the order of the trees, so the result does not depend on
+        ``n_jobs``, to the last bit.
+        """
+        n_jobs = min(effective_n_jobs(self.n_jobs), len(self.estimators_))
+        if n_jobs == 1:
+            return self._tree_values_serial(X)
+        totals = []
+        with Parallel(n_jobs=n_jobs, prefer="threads") as parallel:
+            for start in range(0, X.shape[0], _PREDICT_BLOCK):
+                block = X[start : start + _PREDICT_BLOCK]
+                values = parallel(delayed(tree.tree_.predict)(block) for tree in self.estimators_)
+                total = values[0]
+                for value in values[1:]:
+                    total += value
+                totals.append(total)
+        return np.concatenate(totals)
+
+    def _tree_values_serial(self, X: np.ndarray) -> np.ndarray:
+        total = self.estimators_[0].tree_.predict(X)
         for tree in self.estimators_[1:]:
-            total += tree.tree_.value[tree.tree_.apply(X)]
+            total += tree.tree_.predict(X)
         return total
 
 
@@ -350,7 +372,7 @@ class RandomForestClassifier(ClassifierMixin, _BaseForest):
             seen = np.zeros(X.shape[0])
             for tree, c in zip(self.estimators_, counts):
                 out = c == 0
-                total[out] += tree.tree_.value[tree.tree_.apply(X[out])]
+                total[out] += tree.tree_.predict(X[out])
                 seen[out] += 1
             has = _check_out_of_bag(seen)
             proba = np.full_like(total, np.nan)
@@ -451,7 +473,7 @@ class RandomForestRegressor(RegressorMixin, _BaseForest):
             seen = np.zeros(X.shape[0])
             for tree, c in zip(self.estimators_, counts):
                 out = c == 0
-                total[out] += tree.tree_.value[tree.tree_.apply(X[out]), 0]
+                total[out] += tree.tree_.predict(X[out])[:, 0]
                 seen[out] += 1
             has = _check_out_of_bag(seen)
             pred = np.full(X.shape[0], np.nan)

@@ -127,7 +127,7 @@ class _BaseGB(BaseEstimator):
                 self._update_leaves(tree, leaf, inbag, y, raw, gradient, weight, j)
                 trees[m, j] = tree
                 with np.errstate(over="ignore"):
-                    raw[:, j] += self.learning_rate * tree.tree_.value[leaf, 0]
+                    raw[:, j] += self.learning_rate * tree.tree_.value[:, 0].take(leaf)
                 if not np.all(np.abs(raw[:, j]) <= _RAW_LIMIT):
                     raise ValueError(
                         f"the boosted scores exceed {_RAW_LIMIT:.0e} after round {m + 1}, so the "
@@ -147,7 +147,7 @@ class _BaseGB(BaseEstimator):
         for row in self.estimators_:
             raw = raw.copy()
             for j, tree in enumerate(row):
-                raw[:, j] += self.learning_rate * tree.tree_.value[tree.tree_.apply(X), 0]
+                raw[:, j] += self.learning_rate * tree.tree_.predict(X)[:, 0]
             yield raw
 
     def _raw(self, X: Any) -> np.ndarray:

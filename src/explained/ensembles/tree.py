@@ -13,7 +13,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.validation import check_is_fitted
 
-from ._builder import Tree, grow_tree, presort
+from ._builder import Presorted, Tree, grow_tree, presort
 from ._validation import (
     check_choice,
     check_class_weight,
@@ -66,7 +66,7 @@ class _BaseTree(BaseEstimator):
         X: np.ndarray,
         stats: np.ndarray,
         weight: np.ndarray,
-        order: np.ndarray | None,
+        order: Presorted | None,
         rng: np.random.Generator | None,
         criterion: str | None = None,
     ) -> None:
@@ -76,13 +76,15 @@ class _BaseTree(BaseEstimator):
             rng = check_random_state(self.random_state)
         if order is None:
             order = presort(X)
+        members = order.order[0]
         positive = weight > 0
         if not positive.all():
-            order = np.compress(positive[order].ravel(), order.ravel()).reshape(n_features, -1)
+            members = np.compress(positive.take(members), members)
         self.tree_ = grow_tree(
             X,
             stats,
             order,
+            members,
             self.criterion if criterion is None else criterion,
             self.max_depth,
             self.min_samples_split,
@@ -266,7 +268,7 @@ class DecisionTreeClassifier(ClassifierMixin, _BaseTree):
         encoded: np.ndarray,
         classes: np.ndarray,
         weight: np.ndarray,
-        order: np.ndarray | None = None,
+        order: Presorted | None = None,
         rng: np.random.Generator | None = None,
     ) -> None:
         stats = np.zeros((X.shape[0], classes.shape[0]))
@@ -282,7 +284,7 @@ class DecisionTreeClassifier(ClassifierMixin, _BaseTree):
         """Class probabilities: the weighted class fractions of the leaf, columns as ``classes_``."""
         check_is_fitted(self)
         X = check_predict_data(self, X)
-        return self.tree_.value[self.tree_.apply(X)]
+        return self.tree_.predict(X)
 
     def predict(self, X: Any) -> np.ndarray:
         """The most probable class of each sample (the first class on a tie)."""
@@ -362,7 +364,7 @@ class DecisionTreeRegressor(RegressorMixin, _BaseTree):
         X: np.ndarray,
         y: np.ndarray,
         weight: np.ndarray,
-        order: np.ndarray | None = None,
+        order: Presorted | None = None,
         rng: np.random.Generator | None = None,
     ) -> None:
         # Centre y so that the sums of squares in the split search do not lose precision.
@@ -376,4 +378,4 @@ class DecisionTreeRegressor(RegressorMixin, _BaseTree):
         """Mean target of the leaf each sample falls into."""
         check_is_fitted(self)
         X = check_predict_data(self, X)
-        return self.tree_.value[self.tree_.apply(X), 0]
+        return self.tree_.predict(X)[:, 0]

@@ -1,0 +1,80 @@
+"""Internals of the tree builder and of prediction: the presorted arrays and the level-wise walk."""
+
+import numpy as np
+import pytest
+
+from explained.ensembles import (
+    DecisionTreeClassifier,
+    DecisionTreeRegressor,
+    RandomForestClassifier,
+    RandomForestRegressor,
+)
+from explained.ensembles import forest as forest_module
+from explained.ensembles._builder import TREE_LEAF, presort
+
+
+def test_presort_orders_ranks_and_values():
+    X = np.array([[3.0, 1.0], [1.0, 1.0], [2.0, 0.0], [1.0, 5.0]])
+    sorted_ = presort(X)
+    # Ties keep the row order (a stable sort), as the split search's tie-breaking relies on.
+    assert sorted_.order.tolist() == [[1, 3, 2, 0], [2, 0, 1, 3]]
+    for f in range(2):
+        assert np.array_equal(sorted_.rank[f, sorted_.order[f]], np.arange(4))
+        assert np.array_equal(sorted_.values[f], X[sorted_.order[f], f])
+    assert sorted_.has_ties
+    assert not presort(np.array([[0.0, 1.0], [1.0, 0.0]])).has_ties
+
+
+def _walk_one_by_one(tree, X):
+    """The leaf of each row, one row and one node at a time: the definition of ``apply``."""
+    leaves = []
+    for row in X:
+        node = 0
+        while tree.children_left[node] != TREE_LEAF:
+            go_left = row[tree.feature[node]] <= tree.threshold[node]
+            node = tree.children_left[node] if go_left else tree.children_right[node]
+        leaves.append(node)
+    return np.array(leaves)
+
+
+@pytest.mark.parametrize("max_depth", [1, 3, None])
+def test_apply_equals_a_per_row_walk(max_depth):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(600, 4))
+    y = X[:, 0] + np.sin(3 * X[:, 1]) + 0.3 * rng.normal(size=600)
+    tree = DecisionTreeRegressor(max_depth=max_depth, random_state=0).fit(X, y).tree_
+    # New rows, and rows lying exactly on every threshold (they must go left).
+    on_thresholds = np.tile(X[:1], (tree.node_count, 1))
+    inner = tree.children_left != TREE_LEAF
+    on_thresholds[inner, tree.feature[inner]] = tree.threshold[inner]
+    for rows in (rng.normal(size=(300, 4)), on_thresholds):
+        rows = np.ascontiguousarray(rows)
+        assert np.array_equal(tree.apply(rows), _walk_one_by_one(tree, rows))
+    if max_depth is None:
+        assert tree.max_depth > 10  # deep enough for rows to be dropped on the way down
+
+
+def test_tree_predict_is_the_leaf_value():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(200, 3))
+    y = (X[:, 0] > 0).astype(int) + (X[:, 1] > 0.5)
+    model = DecisionTreeClassifier(max_depth=4, random_state=0).fit(X, y)
+    leaves = model.apply(X)
+    assert np.array_equal(model.tree_.predict(X), model.tree_.value[leaves])
+    assert np.array_equal(model.predict_proba(X), model.tree_.value[leaves])
+
+
+@pytest.mark.parametrize("cls", [RandomForestClassifier, RandomForestRegressor])
+def test_forest_predictions_do_not_depend_on_n_jobs(cls, monkeypatch):
+    monkeypatch.setattr(forest_module, "_PREDICT_BLOCK", 300)  # 1001 rows: four blocks
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(500, 5))
+    y = (X[:, 0] + X[:, 1] > 0).astype(int) if cls is RandomForestClassifier else X[:, 0] ** 2
+    forest = cls(n_estimators=15, random_state=0).fit(X, y)
+    X_new = rng.normal(size=(1001, 5))
+    serial = forest.predict_proba(X_new) if cls is RandomForestClassifier else forest.predict(X_new)
+    forest.set_params(n_jobs=3)
+    parallel = (
+        forest.predict_proba(X_new) if cls is RandomForestClassifier else forest.predict(X_new)
+    )
+    assert np.array_equal(serial, parallel)  # to the last bit
