@@ -5,7 +5,8 @@ Everything is numpy: a synthetic world of coloured shapes with template captions
 (:mod:`~explained.multimodal.losses`), a tiny dual encoder trained with Adam
 (:mod:`~explained.multimodal.model`), zero-shot and retrieval evaluation
 (:mod:`~explained.multimodal.evaluation`) and BLIP's matching head, captioner and CapFilt
-(:mod:`~explained.multimodal.blip`). Figures live in :mod:`~explained.multimodal.figures`.
+(:mod:`~explained.multimodal.blip`), with BLIP's momentum encoder, feature queue and soft ITC
+targets in :mod:`~explained.multimodal.momentum`. Figures live in :mod:`~explained.multimodal.figures`.
 """
 
 from .blip import (
