@@ -9,6 +9,7 @@ While this file runs the working directory is the repository root, so paths such
 import os
 import sys
 import time
+import types
 from importlib import metadata
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -31,6 +32,10 @@ author = "Explained contributors"
 _year = time.gmtime(int(os.environ.get("SOURCE_DATE_EPOCH", time.time()))).tm_year
 copyright = "2026" if _year == 2026 else f"2026–{_year}"
 language = "zh_CN"
+# The interface (furo's and Sphinx's strings) in Chinese: locale/zh_CN/LC_MESSAGES/sphinx.po, read
+# before Sphinx's own catalogue and compiled to sphinx.mo by Sphinx at the start of each build.
+locale_dirs = [str(ROOT / "locale")]
+gettext_auto_build = True
 # The companion package's version (EPUB needs one; pages do not show it).
 try:
     release = metadata.version("explained")
@@ -48,7 +53,9 @@ extensions = [
     "examples",  # runs every example on every page; the build fails when one does not match
     "claims",  # {check} values in prose, run with the examples; numbers in prose checked or cited
     "offline_math",  # MathJax from a PyPI wheel, copied next to the pages
-    "zh_search",  # Chinese full-text search that works in the browser on Sphinx 9.0
+    "epub_math",  # the EPUB's math as MathML (latex2mathml), checked formula by formula
+    "interface_zh",  # furo's English-only labels and the search scripts' strings from locale/
+    "zh_search",  # Chinese search: any phrase of a page finds it, articles first (docs/_ext/)
     "fences",  # a code fence left open (which would swallow the rest of a page) is an error
     "anchors",  # every heading has an explicit label, so Chinese headings get stable anchors
     "cjk_breaks",  # a source line break between two Chinese characters renders as no space
@@ -57,6 +64,7 @@ extensions = [
     "last_updated",  # "last updated" from the page's last commit (or SOURCE_DATE_EPOCH), not build time
     # From PyPI; none of them touches the network while building:
     "sphinxcontrib.bibtex",  # {cite:p} roles and per-page bibliographies from docs/references.bib
+    "bibtex_reuse",  # (docs/_ext/) a rebuild reuses the formatted citations when nothing changed
     "sphinx_sitemap",
     "sphinxext.opengraph",
     "notfound.extension",
@@ -69,8 +77,15 @@ templates_path = ["docs/_templates"]
 # sphinx-copybutton appends its static folder at builder-inited (setup() below drops the second
 # copy), Sphinx fills in each CSS file's priority, MyST sets MathJax's processHtmlClass.
 html_static_path = ["docs/_static", str(Path(sphinx_copybutton.__file__).parent / "_static")]
-html_css_files = [("explained.css", {"priority": 800})]
+html_css_files = [
+    ("explained.css", {"priority": 800}),
+    # Articles on paper: no navigation, sidebars or buttons; figures, math and all of the code.
+    ("print.css", {"media": "print", "priority": 800}),
+]
 epub_css_files = [("explained.css", {"priority": 800})]
+# Sphinx 9 writes this as window.MathJax; the bundle served is MathJax 3.2 (offline_math.py), which
+# reads the same keys. MathJax 3 cannot break inline math across lines (4 can): long inline
+# formulas are split in the articles, and display math scrolls in its box (explained.css).
 mathjax4_config = {
     "options": {"processHtmlClass": "tex2jax_process|mathjax_process|math|output_area"}
 }
@@ -94,10 +109,22 @@ bibtex_reference_style = "label"
 html_theme = "furo"
 html_title = "Explained · 讲透"
 html_show_sourcelink = True
-# Domain terms jieba would otherwise split (迭代器 -> 迭代 + 器), so a reader's query matches them.
-html_search_options = {"dict": str(ROOT / "docs" / "_ext" / "search_words.txt")}
 html_last_updated_fmt = "%Y-%m-%d"  # filled in by docs/_ext/last_updated.py
+# furo's footer credit writes "@pradyunsg's" in English when this is on; sphinx.po names Sphinx.
+html_show_sphinx = False
+# MathJax on the site (docs/_ext/offline_math.py); MathML in the EPUB (docs/_ext/epub_math.py).
+html_math_renderer = "mathjax"
+epub_math_renderer = "mathml"
 html_favicon = "docs/_static/favicon.svg"
+
+# -- EPUB (make epub) ---------------------------------------------------------------------------
+epub_title = "Explained · 讲透"
+epub_author = author
+epub_publisher = author
+epub_contributor = author
+epub_copyright = copyright
+epub_language = "zh-CN"  # BCP 47, as dc:language wants it (Sphinx's language is zh_CN)
+epub_description = "用简体中文写成的深度技术文章，每个例子都在构建时对照伴随包 explained 运行核对。"
 
 # -- Hosting: where the site and its sources live ------------------------------------------------
 # Both come from the environment so that a fork or a mirror never publishes our addresses; CI sets
@@ -111,6 +138,9 @@ explained_branch = os.environ.get("EXPLAINED_BRANCH", "main")
 # <link rel="canonical"> only for a real deployment: a local build names no host at all.
 html_baseurl = SITE_URL if os.environ.get("EXPLAINED_SITE_URL") else ""
 site_url = SITE_URL  # sphinx-sitemap
+epub_identifier = SITE_URL  # the book's dc:identifier: the site it is a copy of
+epub_scheme = "URL"
+epub_uid = "explained"  # the XML id that ties the identifier to the package
 html_theme_options = {"top_of_page_buttons": ["view", "edit"]}
 if explained_repository:
     html_theme_options.update(
@@ -126,6 +156,12 @@ sitemap_excludes = ["search.html", "genindex.html", "py-modindex.html", "404.htm
 ogp_site_url = SITE_URL
 ogp_site_name = "Explained · 讲透"
 ogp_social_cards = {"enable": False}
+# With the cards off, sphinxext-opengraph 0.13 still imports their module, and with it matplotlib,
+# on every build: 0.7 s of each rebuild in `make serve`. This stand-in tells it there is no card
+# maker, as it would be told without matplotlib, minus the message it prints then.
+_no_cards = types.ModuleType("sphinxext.opengraph._social_cards")
+_no_cards.DEFAULT_SOCIAL_CONFIG, _no_cards.create_social_card = {}, None
+sys.modules.setdefault(_no_cards.__name__, _no_cards)
 # 404.html, served by the host for any missing path: absolute links, so it works at any depth.
 notfound_urls_prefix = urlsplit(SITE_URL).path
 notfound_context = {

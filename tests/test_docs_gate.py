@@ -17,6 +17,7 @@ from docs_build import (
     reported,
     sphinx_build,
 )
+from zh_search import bigrams
 
 # `site` (tests/conftest.py): the real site, built once and shared with the browser suite.
 
@@ -40,13 +41,16 @@ def _search_index(site) -> dict:
 
 @pytest.mark.parametrize("term", ["生成器", "迭代器", "协程", "惰性", "栈帧"])
 def test_search_index_holds_chinese_body_terms(site, term: str) -> None:
-    # Sphinx files a word under "titleterms" when it is in one of the page's headings, else "terms".
+    # The index holds character pairs (docs/_ext/zh_search.py): each pair of the term must point
+    # to the page. Sphinx files a term under "titleterms" when it is in a heading, else "terms".
     index = _search_index(site)
-    found: set[int] = set()
-    for kind in ("terms", "titleterms"):
-        docs = index[kind].get(term, [])
-        found |= set(docs if isinstance(docs, list) else [docs])
-    assert index["docnames"].index("python/generators") in found, f"{term!r} not indexed"
+    page = index["docnames"].index("python/generators")
+    for pair in bigrams(term):
+        found: set[int] = set()
+        for kind in ("terms", "titleterms"):
+            docs = index[kind].get(pair, [])
+            found |= set(docs if isinstance(docs, list) else [docs])
+        assert page in found, f"{pair!r} of {term!r} not indexed"
 
 
 def test_search_script_defines_the_stemmer_it_uses(site) -> None:
@@ -69,6 +73,14 @@ def test_pages_load_nothing_from_other_hosts(site) -> None:
             assert not re.match(r"(https?:)?//", url), f"{page.name} loads {url}"
     for css in site.outdir.rglob("*.css"):
         assert not re.search(r"url\(\s*['\"]?(https?:)?//", css.read_text(encoding="utf-8")), css
+
+
+def test_articles_carry_link_preview_tags(site) -> None:
+    # sphinxext-opengraph runs with its social-card module stood in for (conf.py): the tags stay.
+    html = (site.outdir / "python" / "generators.html").read_text(encoding="utf-8")
+    for tag in ("og:title", "og:type", "og:url", "og:site_name", "og:description"):
+        assert f'property="{tag}"' in html, f"no {tag} meta tag"
+    assert "og:image" not in html  # no social cards: they would need fonts for Chinese titles
 
 
 def test_math_is_served_locally(site) -> None:

@@ -294,3 +294,58 @@ def test_line_breaks_between_chinese_characters_render_as_nothing(tmp_path: Path
         "中文\nand English" in html and "too，最后一行。" in html
     )  # several breaks, one paragraph
     assert "代码里的换行" not in html  # code keeps its lines
+
+
+# -- issue 18: what the copy button copies pastes into the interactive interpreter --------------
+
+
+def test_a_compound_statement_without_a_closing_line_fails(tmp_path: Path) -> None:
+    # Copied, this is "def f():\n    return 1\nf()": a SyntaxError in the classic REPL.
+    body = "```pycon\n>>> def f():\n...     return 1\n>>> f()\n1\n```\n"
+    page, build = build_page(tmp_path, body)
+    assert build.returncode != 0
+    assert reported(build.output, page, body_line(2)), build.output[-3000:]
+    assert "this `def` example has no closing `...` line" in build.output
+    assert "add a line with only `...` after `...     return 1`" in build.output
+
+
+def test_a_closed_compound_statement_passes(tmp_path: Path) -> None:
+    body = "```pycon\n>>> def f():\n...     return 1\n...\n>>> f()\n1\n```\n"
+    _page, build = build_page(tmp_path, body)
+    assert build.returncode == 0, build.output[-3000:]
+
+
+def test_which_examples_need_a_closing_line() -> None:
+    from example_runner import unclosed_compound_statements as unclosed
+
+    # A one-line compound statement, and a try block followed by its output, need one too.
+    assert [u.keyword for u in unclosed(">>> for i in range(2): print(i)\n0\n1\n")] == ["for"]
+    text = ">>> try:\n...     1 / 0\n... except ZeroDivisionError:\n...     print('no')\nno\n"
+    assert [(u.line, u.last, u.keyword) for u in unclosed(text)] == [(0, 3, "try")]
+    # Closed ones, and code that only spans lines inside brackets, need none.
+    assert (
+        unclosed(">>> @staticmethod\n... def f():\n...     pass\n...\n>>> x = (1,\n...      2)\n")
+        == []
+    )
+
+
+def test_an_empty_line_inside_a_class_fails(tmp_path: Path) -> None:
+    # Pasted, the empty line ends the class and "def b" is an IndentationError.
+    body = (
+        "```pycon\n>>> class K:\n...     def a(self):\n...         return 1\n...\n"
+        "...     def b(self):\n...         return 2\n...\n>>> K().b()\n2\n```\n"
+    )
+    page, build = build_page(tmp_path, body)
+    assert build.returncode != 0
+    assert reported(build.output, page, body_line(5)), build.output[-3000:]
+    assert "this empty `...` line ends the statement" in build.output
+
+
+def test_which_empty_lines_end_a_statement_early() -> None:
+    from example_runner import empty_lines_inside_blocks as early
+
+    text = ">>> class K:\n...     def a(self):\n...         pass\n...\n...     x = 1\n...\n"
+    assert early(text) == [3]
+    # Inside brackets or a string an empty line is only text; at the end it closes the block.
+    assert early('>>> s = """a\n...\n... b"""\n>>> x = (1,\n...\n...      2)\n') == []
+    assert early(">>> for i in range(2):\n...     pass\n...\n") == []

@@ -7,6 +7,8 @@ blocks while Sphinx reads a page and re-exports everything here.
 
 from __future__ import annotations
 
+import ast
+import codeop
 import doctest
 import faulthandler
 import hashlib
@@ -290,6 +292,83 @@ class Block:
     line: int  # 0-based line of the block's first line of code in ``source``
     text: str
     module: str | None = None
+
+
+# -- Examples the reader copies ----------------------------------------------------------------
+# The copy button copies the code after the prompts, and "..." alone as an empty line. The classic
+# interactive interpreter (CPython 3.10-3.12) ends a compound statement only at an empty line: a
+# pasted `def` followed directly by the next statement is a SyntaxError. So an example whose code
+# ends in a compound statement must end with a line holding only "...".
+_COMPOUND: dict[type, str] = {
+    ast.FunctionDef: "def",
+    ast.AsyncFunctionDef: "async def",
+    ast.ClassDef: "class",
+    ast.If: "if",
+    ast.For: "for",
+    ast.AsyncFor: "async for",
+    ast.While: "while",
+    ast.With: "with",
+    ast.AsyncWith: "async with",
+    ast.Try: "try",
+    ast.Match: "match",
+}
+if hasattr(ast, "TryStar"):  # Python 3.11+
+    _COMPOUND[ast.TryStar] = "try"
+
+
+@dataclass(frozen=True)
+class UnclosedBlock:
+    """An example ending in a compound statement with no closing ``...`` line."""
+
+    line: int  # 0-based line of its >>> line in the block's text
+    last: int  # 0-based line of its last line of code, after which "..." belongs
+    keyword: str  # "def", "for", "with", ...
+
+
+def unclosed_compound_statements(text: str) -> list[UnclosedBlock]:
+    """The examples in ``text`` whose code ends in a compound statement without a closing ``...``."""
+    lines = text.split("\n")
+    found = []
+    for example in doctest.DocTestParser().get_examples(text):
+        try:
+            tree = ast.parse(example.source)
+        except SyntaxError:
+            continue  # running it reports the error
+        keyword = _COMPOUND.get(type(tree.body[-1])) if tree.body else None
+        if keyword is None:
+            continue
+        last = example.lineno + 1
+        while last < len(lines) and lines[last][example.indent :].startswith("..."):
+            last += 1
+        last -= 1
+        if lines[last][example.indent :].strip() != "...":
+            found.append(UnclosedBlock(example.lineno, last, keyword))
+    return found
+
+
+def empty_lines_inside_blocks(text: str) -> list[int]:
+    """0-based lines of ``text`` that hold only ``...`` inside an example, where the interactive
+    interpreter would take the empty line as the end of the statement (a blank line between two
+    methods of a class): pasted, the rest of the example is an IndentationError."""
+    lines = text.split("\n")
+    found = []
+    for example in doctest.DocTestParser().get_examples(text):
+        end = example.lineno + 1
+        while end < len(lines) and lines[end][example.indent :].startswith("..."):
+            end += 1
+        code = [line[example.indent + 4 :] for line in lines[example.lineno : end]]
+        for i in range(1, len(code) - 1):
+            if code[i].strip():
+                continue
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # a SyntaxWarning is the run's to report
+                try:
+                    complete = codeop.compile_command("\n".join(code[: i + 1]), symbol="single")
+                except (SyntaxError, ValueError, OverflowError):
+                    complete = True  # the interpreter stops there too, with an error
+            if complete is not None:
+                found.append(example.lineno + i)
+    return found
 
 
 def blocks_digest(blocks: list[Block]) -> str:

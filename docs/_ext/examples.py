@@ -149,8 +149,41 @@ def page_blocks(docname: str, doctree: nodes.document) -> list[Block]:
                     location=f"{source}:{block.line + ex.lineno + 1}",
                     type="examples",
                 )
+        _warn_unpastable(block)
         found.append(block)
     return found
+
+
+def _warn_unpastable(block: Block) -> None:
+    """What the copy button copies must paste into the interactive interpreter and run: a
+    compound statement ends with a ``...`` line, and has no empty ``...`` line inside it."""
+    lines = block.text.split("\n")
+    for line in example_runner.empty_lines_inside_blocks(block.text):
+        where = f"{block.source}:{block.line + line + 1}"
+        if ":docstring of " in where:
+            where = docstring_location(where, "\n".join(lines[line - 1 : line + 2]))
+        logger.warning(
+            "this empty `...` line ends the statement in the interactive interpreter, so the "
+            "pasted code fails at the next line (`%s`): remove it",
+            lines[line + 1].strip(),
+            location=where,
+            type="examples",
+        )
+    for unclosed in example_runner.unclosed_compound_statements(block.text):
+        shown = "\n".join(lines[unclosed.line : unclosed.last + 1])
+        where = f"{block.source}:{block.line + unclosed.line + 1}"
+        if ":docstring of " in where:  # report it where the author edits it: in the .py file
+            where = docstring_location(where, shown)
+        logger.warning(
+            "this `%s` example has no closing `...` line: add a line with only `...` after "
+            "`%s`. The copy button copies it as an empty line, and without it the pasted code "
+            "is a SyntaxError in the interactive interpreter:\n%s",
+            unclosed.keyword,
+            lines[unclosed.last].strip(),
+            _indent(shown).rstrip("\n"),
+            location=where,
+            type="examples",
+        )
 
 
 _BASELINE: dict[str, Any] = {}

@@ -46,7 +46,8 @@ def _configure(app: Sphinx, config: Any) -> None:
 
 
 def _copy(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or app.builder.format != "html":
+    # Only builders that render math with MathJax: the EPUB's is MathML (epub_math.py).
+    if exception is not None or getattr(app.builder, "math_renderer_name", None) != "mathjax":
         return
     source = mathjax_source()
     target = Path(app.outdir) / "_static" / "mathjax"

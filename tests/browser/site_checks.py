@@ -30,6 +30,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PHONE = {"width": 375, "height": 740}
+PHONE_390 = {"width": 390, "height": 844}  # the commonest phone width today
 DESKTOP = {"width": 1400, "height": 900}
 TIMEOUT_MS = 45_000  # generous: the build machine is shared
 
@@ -97,10 +98,11 @@ class Visit:
         out += [f"request to another host: {u}" for u in self.foreign]
         f = self.facts
         if f.get("scrollWidth", 0) > f.get("innerWidth", 0):
-            out.append(
-                f"scrolls horizontally: {f['scrollWidth']}px wide at {f['innerWidth']}px"
-                f" (widest: {f.get('widest')})"
-            )
+            out.append(f"scrolls horizontally: {f['scrollWidth']}px wide at {f['innerWidth']}px")
+        for what in f.get("sticksOut", [])[:8]:
+            out.append(f"wider than the window: {what}")
+        for what in f.get("mathHidden", []):
+            out.append(f"display math cut off: {what}")
         if f.get("mathSources"):
             if f["typeset"] < f["mathSources"]:
                 out.append(f"math not typeset: {f['typeset']} of {f['mathSources']} formulas")
@@ -122,9 +124,81 @@ class Visit:
         return out
 
 
+# Where the page is wider than the window. furo's html is overflow-x: hidden, so the document
+# itself never scrolls sideways: what sticks out is cut off, or (on a phone, where furo lets the
+# article column scroll) drags the whole column. So every element's right edge is measured. An
+# element may reach past the window only inside a box of its own that scrolls (display math, code,
+# a table's wrapper) when that box is inside the window, or in furo's off-canvas (fixed) drawers.
+# A display formula wider than its box must scroll, and show that it does: a visible scrollbar,
+# or the fade explained.css paints at the cut edge (phones and macOS hide scrollbars).
+LAYOUT_JS = r"""
+() => {
+  const limit = document.documentElement.clientWidth;
+  const column = document.querySelector("article") || document.body;
+  const name = (el) => el.tagName.toLowerCase() + [...el.classList].map((c) => "." + c).join("")
+    + (el.tagName === "MJX-CONTAINER" ? `[display=${el.getAttribute("display")}]` : "");
+  const text = (el) => {  // a formula by its characters (MathJax's hidden MathML), else the text
+    const math = el.closest("mjx-container");
+    const mml = math && math.querySelector("mjx-assistive-mml");
+    return ((mml || el).textContent || "").replace(/\s+/g, " ").trim().slice(0, 50);
+  };
+  const scrolls = (box) => ["auto", "scroll"].includes(getComputedStyle(box).overflowX)
+    && box.scrollWidth > box.clientWidth;
+  const sticksOut = [];
+  const reported = new Set();
+  for (const el of document.body.querySelectorAll("*")) {
+    const r = el.getBoundingClientRect();
+    if (r.right <= limit + 1 || (r.width === 0 && r.height === 0)) continue;
+    let fine = false, inside = null;
+    for (let a = el; a && a !== document.documentElement; a = a.parentElement) {
+      const style = getComputedStyle(a);
+      // Its culprit is reported already; furo's off-canvas (fixed) drawers; text only screen
+      // readers get (MathJax's MathML copy is clipped to nothing).
+      if (reported.has(a) || style.position === "fixed" || style.clip !== "auto") {
+        fine = true;
+        break;
+      }
+      if (!inside && a !== el && ["auto", "scroll"].includes(style.overflowX)) inside = a;
+    }
+    if (fine) continue;
+    // The nearest box that scrolls it: fine when that is a box of its own (not the article column
+    // or what holds the column), inside the window, and it does scroll.
+    if (inside && !inside.contains(column) && inside.getBoundingClientRect().right <= limit + 1
+        && scrolls(inside)) continue;
+    reported.add(el);
+    sticksOut.push(`${name(el)} (${Math.round(r.right)}px > ${limit}px${
+      inside ? ", inside " + name(inside) : ""}): ${text(el)}`);
+  }
+  const mathBoxes = [], mathHidden = [];
+  for (const math of document.querySelectorAll('mjx-container[display="true"]')) {
+    let box = math;
+    while (box && getComputedStyle(box).overflowX === "visible") box = box.parentElement;
+    if (!box || box.scrollWidth <= box.clientWidth + 1) continue;  // it fits
+    const style = getComputedStyle(box);
+    const before = box.scrollLeft;
+    box.scrollLeft = before + 10;
+    const scrolled = box.scrollLeft > before;
+    box.scrollLeft = before;
+    const scrollbar = box.offsetHeight - box.clientHeight
+      - parseFloat(style.borderTopWidth) - parseFloat(style.borderBottomWidth);
+    const fade = style.backgroundImage.includes("gradient")
+      && style.backgroundAttachment.includes("local") && style.backgroundAttachment.includes("scroll");
+    const where = `${name(box)}: ${text(math)}`;
+    mathBoxes.push(where);
+    if (!(scrolls(box) && scrolled)) mathHidden.push(`does not scroll: ${where}`);
+    else if (!(scrollbar > 0 || fade)) mathHidden.push(`no scrollbar and no fade: ${where}`);
+  }
+  return {sticksOut, mathBoxes, mathHidden};
+}
+"""
+
 # Runs in the page once it has loaded and MathJax (if any) has finished.
-PAGE_FACTS = r"""
+PAGE_FACTS = (
+    r"""
 async () => {
+  const LAYOUT = """
+    + LAYOUT_JS
+    + r""";
   if (window.MathJax && MathJax.startup && MathJax.startup.promise) await MathJax.startup.promise;
   const article = document.querySelector("article") || document.body;
   // Text outside code and outside MathJax's output: a TeX delimiter there was never typeset.
@@ -163,16 +237,10 @@ async () => {
     const id = decodeURIComponent(a.getAttribute("href").slice(1));
     if (id && !document.getElementById(id)) broken.push(a.getAttribute("href"));
   }
-  let widest = null;
-  const limit = document.documentElement.clientWidth;
-  for (const el of document.body.querySelectorAll("*")) {
-    const r = el.getBoundingClientRect();
-    if (r.right > limit + 1 && getComputedStyle(el).position !== "fixed") {
-      widest = el.tagName.toLowerCase() + "." + [...el.classList].join("."); break;
-    }
-  }
+  const layout = LAYOUT();
   return {
-    scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, widest,
+    scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth,
+    sticksOut: layout.sticksOut, mathBoxes: layout.mathBoxes, mathHidden: layout.mathHidden,
     mathSources: document.querySelectorAll(".math").length,
     typeset: document.querySelectorAll(".math mjx-container").length,
     mathErrors: document.querySelectorAll("mjx-merror").length,
@@ -181,6 +249,7 @@ async () => {
   };
 }
 """
+)
 
 
 def new_context(browser, base: str, *, viewport: dict, theme: str | None = None):
@@ -237,8 +306,8 @@ def visit(context, base: str, path: str, *, expect_status: int = 200) -> Visit:
 # -- Site-wide checks ----------------------------------------------------------------------------
 
 
-def search_results(context, base: str, query: str) -> list[str]:
-    """Paths of the pages the site's search lists for ``query``, best first."""
+def search_hits(context, base: str, query: str) -> list[tuple[str, str]]:
+    """(path, snippet) of each result the site's search page lists for ``query``, best first."""
     from urllib.parse import quote
 
     page = context.new_page()
@@ -252,14 +321,81 @@ def search_results(context, base: str, query: str) -> list[str]:
             " return s && s.textContent.trim() && !document.querySelector('#search-progress')?.textContent.trim(); }",
             timeout=10_000,
         )
+        # Each snippet arrives with its page: wait for those of the first three results.
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('#search-results ul.search > li')].slice(0, 3)"
+            ".every(li => li.querySelector('p.context, span'))",
+            timeout=10_000,
+        )
     except Exception as exc:
         raise AssertionError(f"search for {query!r} never finished; page errors: {errors}") from exc
-    hrefs = page.eval_on_selector_all(
-        "#search-results ul.search li > a", "els => els.map(a => new URL(a.href).pathname)"
+    hits = page.eval_on_selector_all(
+        "#search-results ul.search > li",
+        "els => els.map(li => [new URL(li.querySelector('a').href).pathname,"
+        " (li.querySelector('p.context') || li.querySelector('span') || {}).textContent || ''])",
     )
     page.close()
     assert not errors, errors
-    return [h.lstrip("/") for h in hrefs]
+    return [(path.lstrip("/"), snippet) for path, snippet in hits]
+
+
+def search_results(context, base: str, query: str) -> list[str]:
+    """Paths of the pages the site's search lists for ``query``, best first."""
+    return [path for path, _ in search_hits(context, base, query)]
+
+
+# Runs in the search page: the results of each query as the page ranks them (Search.zhSearch in
+# docs/_ext/zh_search.js), with the snippet the page would show for each of the first three.
+SEARCH_MANY = r"""
+async (queries) => {
+  const out = {};
+  for (const q of queries) {
+    const [results, shown] = await Search.zhSearch(q);
+    out[q] = await Promise.all(results.slice(0, 10).map(async (r, i) => {
+      const path = r[0] + DOCUMENTATION_OPTIONS.FILE_SUFFIX;
+      if (i >= 3) return [path, ""];
+      const html = await (await fetch(path)).text();
+      const s = r[3] ? null : Search.makeSearchSummary(html, shown, r[2]);
+      return [path, s ? s.textContent : r[3]];
+    }));
+  }
+  return out;
+}
+"""
+
+
+def search_many(context, base: str, queries: list[str]) -> dict[str, list[tuple[str, str]]]:
+    """(path, snippet) of the first ten results of each query, from one search page."""
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{base}search.html", wait_until="load")
+    page.wait_for_function("() => Search.hasIndex()", timeout=10_000)
+    found = page.evaluate(SEARCH_MANY, queries)
+    page.close()
+    assert not errors, errors
+    return {q: [(p, s) for p, s in hits] for q, hits in found.items()}
+
+
+def search_problems(
+    term: str, article: str, pages: frozenset[str], articles: set[str], hits: list[tuple[str, str]]
+) -> list[str]:
+    """What is wrong with the results for ``term``, drawn from ``article`` and found in the prose
+    of ``pages``: the article not in the first three, a page that is no article ranked above a
+    page that contains the term, or the article's snippet without the term."""
+    paths = [p for p, _ in hits]
+    out = []
+    if article not in paths[:3]:
+        out.append(f"{term}: {article} not in the first three {paths[:3]}")
+    else:
+        snippet = hits[paths.index(article)][1]
+        if term not in re.sub(r"\s+", "", snippet):
+            out.append(f"{term}: snippet of {article} lacks it: {snippet[:80]!r}")
+    other = [i for i, p in enumerate(paths) if p not in articles]
+    holding = [i for i, p in enumerate(paths) if p in pages]
+    if other and holding and other[0] < holding[-1]:
+        out.append(f"{term}: {paths[other[0]]} ranked above an article that has it: {paths}")
+    return out
 
 
 def copied_text(context, base: str, path: str, block: int = 0) -> tuple[str, str]:
@@ -285,6 +421,32 @@ def copied_text(context, base: str, path: str, block: int = 0) -> tuple[str, str
     shown = example.locator("pre").inner_text()
     page.close()
     return copied, shown
+
+
+def all_copied_texts(context, base: str, path: str) -> list[tuple[str, str]]:
+    """(what the copy button copied, the block's text) for every example of a page."""
+    page = context.new_page()
+    page.goto(base + path, wait_until="load")
+    page.evaluate(
+        """() => {
+          window.__copied = [];
+          document.addEventListener('copy', () => window.__copied.push(
+              document.getSelection().toString()), true);
+          if (navigator.clipboard) navigator.clipboard.writeText = async (t) => { window.__copied.push(t); };
+        }"""
+    )
+    examples = page.locator("div.highlight-pycon, div.doctest")  # fences; docstrings (API pages)
+    found = []
+    for i in range(examples.count()):
+        example = examples.nth(i)
+        example.scroll_into_view_if_needed()
+        example.hover()
+        example.locator("button.copybtn").click()
+        page.wait_for_function(f"() => window.__copied.length > {i}", timeout=5_000)
+        copied = page.evaluate(f"() => window.__copied[{i}]")
+        found.append((copied, example.locator("pre").text_content()))
+    page.close()
+    return found
 
 
 def code_of(example: str) -> str:

@@ -1,10 +1,12 @@
 """The built site in a real browser (Debian's Chromium): every page, then search, copy, theme, anchors.
 
-Every page is loaded twice: on a 375 px phone in dark mode and on a desktop in light mode. Each load
-must log no console error, have no failed request, ask nothing of any host but the local server,
-typeset all of its math (no raw TeX left, no MathJax error), show every figure with alt text on a
-light card (legible in both themes), resolve every in-page link, and, on the phone, not scroll
-sideways.
+Every page is loaded four times: on a 375 px phone in dark mode, a 390 px phone in light mode, and
+a desktop in light and in dark mode. Each load must log no console error, have no failed request,
+ask nothing of any host but the local server, typeset all of its math (no raw TeX left, no MathJax
+error), show every figure with alt text on a light card (legible in both themes), resolve every
+in-page link, have no element reaching past the window (except inside a box of its own that
+scrolls: display math, code, tables), and show a sign on every display formula that is cut off
+and scrolls (site_checks.LAYOUT_JS).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from docs_build import ROOT
 from site_checks import (
     DESKTOP,
     PHONE,
+    PHONE_390,
+    all_copied_texts,
     cjk,
     code_of,
     copied_text,
@@ -59,6 +63,22 @@ def desktop(browser, base_url):
     context.close()
 
 
+# Layout (nothing wider than the window, display math that scrolls and shows it) at both phone
+# widths and on a desktop, in both themes: the two loads above, and these two.
+@pytest.fixture(scope="module")
+def phone_390(browser, base_url):
+    context = new_context(browser, base_url, viewport=PHONE_390, theme="light")
+    yield context
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def desktop_dark(browser, base_url):
+    context = new_context(browser, base_url, viewport=DESKTOP, theme="dark")
+    yield context
+    context.close()
+
+
 def _page_in_build(site_html: Path, path: str) -> None:
     assert (site_html / path).is_file(), f"{path} is not part of this build"
 
@@ -77,6 +97,34 @@ def test_page_on_a_desktop_in_light_mode(desktop, base_url, site_html, path: str
     result = visit(desktop, base_url, path)
     assert result.facts["theme"] == "light"
     assert result.problems() == []
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_on_a_390px_phone_in_light_mode(phone_390, base_url, site_html, path: str) -> None:
+    _page_in_build(site_html, path)
+    result = visit(phone_390, base_url, path)
+    assert result.facts["theme"] == "light"
+    assert result.problems() == []
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_on_a_desktop_in_dark_mode(desktop_dark, base_url, site_html, path: str) -> None:
+    _page_in_build(site_html, path)
+    result = visit(desktop_dark, base_url, path)
+    assert result.facts["theme"] == "dark"
+    assert result.problems() == []
+
+
+@pytest.mark.parametrize("fixture", ["phone", "phone_390", "desktop", "desktop_dark"])
+def test_the_display_math_check_sees_formulas_wider_than_their_box(
+    request, base_url, fixture: str
+) -> None:
+    # The page checks above prove nothing about scrolling formulas unless some are too wide:
+    # on a phone many are, on a desktop the long ones of the ensembles articles.
+    path = "position/rope.html" if fixture.startswith("phone") else "ensembles/random-forest.html"
+    facts = visit(request.getfixturevalue(fixture), base_url, path).facts
+    assert facts["mathBoxes"], f"no display formula on {path} is wider than its box"
+    assert facts["mathHidden"] == []
 
 
 def test_pages_with_math_and_figures_are_covered(site_html: Path) -> None:
@@ -113,6 +161,24 @@ def test_copy_button_copies_code_without_prompts_or_output(desktop, base_url) ->
     assert ">>>" not in copied
     for line in outputs:
         assert line not in copied.splitlines(), f"output line {line!r} was copied"
+
+
+@pytest.mark.parametrize("path", ["python/generators.html", "api/python.html"])
+def test_the_copy_rule_of_the_paste_test_is_the_copy_buttons(
+    desktop, base_url, site_html, path: str
+) -> None:
+    # tests/test_copy_paste.py pastes what copy_button_text() makes of the built HTML into the
+    # interpreter; on a page full of def/for/with/try blocks, and on docstrings' examples, it is
+    # exactly what a click copies.
+    from copy_paste import copy_button_text, pycon_blocks
+
+    clicked = all_copied_texts(desktop, base_url, path)
+    blocks = pycon_blocks((site_html / path).read_text(encoding="utf-8"))
+    assert len(clicked) == len(blocks) >= 20
+    assert sum("\n\n" in copied for copied, _ in clicked) >= 3  # closing "..." lines, copied
+    for (copied, shown), block in zip(clicked, blocks):
+        assert shown == block
+        assert copied == copy_button_text(block), block
 
 
 def test_theme_toggle_cycles_and_persists(browser, base_url) -> None:

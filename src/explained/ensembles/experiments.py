@@ -320,6 +320,7 @@ def regression_losses(residuals: Any, delta: float = 1.0) -> dict[str, dict[str,
     ...         regression_losses(bad)
     ...     except (TypeError, ValueError) as exc:
     ...         print(type(exc).__name__, exc)
+    ...
     TypeError residuals must be a 1-D array of finite real numbers, got a string.
     ValueError residuals must be a 1-D array of finite real numbers, got a ragged one.
     ValueError residuals must be a 1-D array of finite real numbers, got dtype complex128.

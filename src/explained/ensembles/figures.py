@@ -178,6 +178,7 @@ def plot_oob_error(oob: object, test: object) -> Figure:
     ...         plot_oob_error(oob, [0.25, 0.2])
     ...     except (TypeError, ValueError) as exc:
     ...         print(type(exc).__name__, exc)
+    ...
     TypeError oob must be an array of real numbers, got str
     ValueError oob must be a rectangular array, got a ragged sequence
     ValueError oob must be a non-empty 1-D array, got shape (1, 1)

@@ -230,7 +230,9 @@ class Summary(NamedTuple):
     """What :func:`running_average` returns when it is told to stop."""
 
     count: int
+    """How many numbers were sent before it stopped."""
     average: float | None
+    """Their mean, or ``None`` when no number was sent."""
 
 
 def running_average() -> Generator[float | None, float | None, Summary]:
@@ -257,6 +259,7 @@ def running_average() -> Generator[float | None, float | None, Summary]:
     ...     avg.send(None)
     ... except StopIteration as stop:
     ...     print(stop.value)
+    ...
     Summary(count=2, average=15.0)
     """
     total = 0.0

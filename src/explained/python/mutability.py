@@ -149,6 +149,7 @@ def item_ops(func: Callable[..., object] | types.CodeType) -> list[str]:
     --------
     >>> def bump(t):
     ...     t[0] += [1]
+    ...
     >>> item_ops(bump)
     ['load item', '+=', 'store item']
     >>> item_ops(bump.__code__)
