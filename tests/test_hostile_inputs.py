@@ -679,6 +679,12 @@ SPECS: dict[str, Spec] = {
     M + "siglip_loss_grad": spec(M + "siglip_loss_grad", UNIT, UNIT[::-1], 10.0, -10.0),
     M + "siglip_loss_chunked": spec(M + "siglip_loss_chunked", UNIT, UNIT[::-1], 10.0, -10.0, 3),
     M + "siglip_chunk_schedule": spec(M + "siglip_chunk_schedule", 3, huge=False),
+    M + "momentum.ema_update": spec(M + "momentum.ema_update", np.zeros(3), np.ones(3), 0.9),
+    M + "momentum.FeatureQueue": spec(M + "momentum.FeatureQueue", 4, 4, huge=False),
+    M + "momentum.momentum_targets": spec(M + "momentum.momentum_targets", UNIT @ UNIT.T, 0.4),
+    M + "momentum.momentum_itc_loss": spec(
+        M + "momentum.momentum_itc_loss", UNIT, UNIT[::-1], UNIT, UNIT[::-1], UNIT, UNIT, 0.4, 0.07
+    ),
     M + "CLASS_NAMES": record("tuple constant"),
     M + "COLOURS": record("dict constant"),
     M + "SHAPES": record("tuple constant"),

@@ -48,24 +48,31 @@ class Tree:
         """Number of leaves."""
         return int((self.children_left == TREE_LEAF).sum())
 
-    _depth_cache: int | None = field(default=None, repr=False, compare=False)
-    _walk_cache: tuple[np.ndarray, np.ndarray, np.ndarray] | None = field(
-        default=None, repr=False, compare=False
-    )
+    # Derived once, when the tree is made, so that predicting never changes the tree (threads
+    # of a forest's predict share it, and scikit-learn's checks compare it before and after).
+    max_depth: int = field(init=False, repr=False, compare=False)
+    _walk: tuple[np.ndarray, np.ndarray, np.ndarray] = field(init=False, repr=False, compare=False)
 
-    @property
-    def max_depth(self) -> int:
-        """Depth of the deepest leaf (the root alone has depth 0)."""
-        if self._depth_cache is None:
-            depth, level = 0, np.zeros(1, dtype=np.intp)  # the nodes of one level
-            while True:
-                inner = level[self.children_left[level] != TREE_LEAF]
-                if not inner.size:
-                    break
-                level = np.concatenate([self.children_left[inner], self.children_right[inner]])
-                depth += 1
-            self._depth_cache = depth
-        return self._depth_cache
+    def __post_init__(self) -> None:
+        depth, level = 0, np.zeros(1, dtype=np.intp)  # the nodes of one level
+        while True:
+            inner = level[self.children_left[level] != TREE_LEAF]
+            if not inner.size:
+                break
+            level = np.concatenate([self.children_left[inner], self.children_right[inner]])
+            depth += 1
+        self.max_depth = depth  # depth of the deepest leaf (the root alone has depth 0)
+        # For apply(): feature, threshold and child[2 * node + go_right] of every node; a leaf
+        # has feature 0, threshold +inf and both children itself.
+        leaf = self.children_left == TREE_LEAF
+        nodes = np.arange(self.node_count)
+        left = np.where(leaf, nodes, self.children_left)
+        right = np.where(leaf, nodes, self.children_right)
+        self._walk = (
+            np.where(leaf, 0, self.feature),
+            np.where(leaf, np.inf, self.threshold),
+            np.column_stack([left, right]).ravel(),
+        )
 
     def apply(self, X: np.ndarray) -> np.ndarray:
         """Index of the leaf each row of (validated, C-contiguous float64) ``X`` falls into.
@@ -77,7 +84,7 @@ class Tree:
         """
         n, d = X.shape
         flat = X.ravel()
-        feature, threshold, child = self._walk()
+        feature, threshold, child = self._walk
         node = np.zeros(n, dtype=np.intp)
         rows, current, offsets = np.arange(n), node.copy(), np.arange(n) * d
         for step in range(self.max_depth):
@@ -98,18 +105,6 @@ class Tree:
         """``value`` of the leaf each row of ``X`` falls into: (n_samples, n_outputs)."""
         return self.value.take(self.apply(X), axis=0)  # take: faster than fancy indexing
 
-    def _walk(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Feature, threshold and ``child[2 * node + go_right]`` of every node (computed once);
-        a leaf has feature 0, threshold +inf and both children itself."""
-        if self._walk_cache is None:
-            leaf = self.children_left == TREE_LEAF
-            nodes = np.arange(self.node_count)
-            feature = np.where(leaf, 0, self.feature)
-            threshold = np.where(leaf, np.inf, self.threshold)
-            left = np.where(leaf, nodes, self.children_left)
-            right = np.where(leaf, nodes, self.children_right)
-            self._walk_cache = (feature, threshold, np.column_stack([left, right]).ravel())
-        return self._walk_cache
 
     def compute_feature_importances(self, n_features: int, normalize: bool = True) -> np.ndarray:
         """Weighted impurity decrease per feature (all zeros for a tree without a split).
@@ -458,7 +453,7 @@ def grow_tree(
         lengths = np.concatenate([n_left_node, lengths - n_left_node])
         depth += 1
 
-    tree = Tree(
+    return Tree(
         children_left=np.concatenate(lefts),
         children_right=np.concatenate(rights),
         feature=np.concatenate(features),
@@ -468,5 +463,3 @@ def grow_tree(
         n_node_samples=np.concatenate(counts).astype(np.intp),
         weighted_n_node_samples=np.concatenate(weights),
     )
-    tree._walk()  # the layout predict uses, made now so that predicting changes nothing
-    return tree

@@ -60,6 +60,10 @@ def ema_update(target: object, online: object, momentum: float) -> np.ndarray:
     Traceback (most recent call last):
     ...
     ValueError: momentum must lie in [0, 1], got 1.5
+    >>> ema_update(np.zeros(2), np.ones(2), "0.9")
+    Traceback (most recent call last):
+    ...
+    TypeError: momentum must be a real number, got str
     """
     target, online = real_array(target, "target"), real_array(online, "online")
     if target.shape != online.shape:
@@ -97,6 +101,14 @@ class FeatureQueue:
     Traceback (most recent call last):
     ...
     ValueError: features must be L2-normalised row by row
+    >>> q.enqueue(np.ones((2, 3)) / np.sqrt(3))
+    Traceback (most recent call last):
+    ...
+    ValueError: features must have shape (n, 2), got (2, 3)
+    >>> q.enqueue(np.full((2, 2), np.nan))
+    Traceback (most recent call last):
+    ...
+    ValueError: features must be finite
     >>> FeatureQueue(size=0, dim=2)
     Traceback (most recent call last):
     ...
@@ -199,6 +211,10 @@ def momentum_itc_loss(
     Traceback (most recent call last):
     ...
     ValueError: temperature must be positive, got 0.0
+    >>> momentum_itc_loss(x, x, x, x, empty, empty, 0.4, "1")
+    Traceback (most recent call last):
+    ...
+    TypeError: temperature must be a real number, got str
     >>> momentum_itc_loss(x, x[:2], x, x, empty, empty, 0.4, 1.0)
     Traceback (most recent call last):
     ...
