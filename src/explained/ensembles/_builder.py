@@ -105,7 +105,6 @@ class Tree:
         """``value`` of the leaf each row of ``X`` falls into: (n_samples, n_outputs)."""
         return self.value.take(self.apply(X), axis=0)  # take: faster than fancy indexing
 
-
     def compute_feature_importances(self, n_features: int, normalize: bool = True) -> np.ndarray:
         """Weighted impurity decrease per feature (all zeros for a tree without a split).
 
