@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 import pytest
-from site_checks import launch, serve
+from site_checks import DESKTOP, PHONE, launch, new_context, serve
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -47,3 +47,18 @@ def browser():
         chromium = launch(p)
         yield chromium
         chromium.close()
+
+
+# The two loads most tests share: a phone in dark mode and a desktop in light mode.
+@pytest.fixture(scope="module")
+def phone(browser, base_url):
+    context = new_context(browser, base_url, viewport=PHONE, theme="dark")
+    yield context
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def desktop(browser, base_url):
+    context = new_context(browser, base_url, viewport=DESKTOP, theme="light")
+    yield context
+    context.close()

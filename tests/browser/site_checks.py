@@ -398,20 +398,21 @@ def search_problems(
     return out
 
 
+# sphinx-copybutton copies through clipboard.js (a selection and execCommand("copy")), newer
+# versions through navigator.clipboard.writeText: record whichever one runs in window.__copied.
+RECORD_COPIES = """() => {
+  window.__copied = [];
+  document.addEventListener('copy', () => window.__copied.push(
+      document.getSelection().toString()), true);
+  if (navigator.clipboard) navigator.clipboard.writeText = async (t) => { window.__copied.push(t); };
+}"""
+
+
 def copied_text(context, base: str, path: str, block: int = 0) -> tuple[str, str]:
     """Click the copy button of the ``block``-th pycon example; return (what was copied, the block)."""
     page = context.new_page()
     page.goto(base + path, wait_until="load")
-    # sphinx-copybutton copies through clipboard.js (a selection and execCommand("copy")), newer
-    # versions through navigator.clipboard.writeText: record whichever one runs.
-    page.evaluate(
-        """() => {
-          window.__copied = [];
-          document.addEventListener('copy', () => window.__copied.push(
-              document.getSelection().toString()), true);
-          if (navigator.clipboard) navigator.clipboard.writeText = async (t) => { window.__copied.push(t); };
-        }"""
-    )
+    page.evaluate(RECORD_COPIES)
     example = page.locator("div.highlight-pycon").nth(block)
     example.scroll_into_view_if_needed()
     example.hover()
@@ -427,14 +428,7 @@ def all_copied_texts(context, base: str, path: str) -> list[tuple[str, str]]:
     """(what the copy button copied, the block's text) for every example of a page."""
     page = context.new_page()
     page.goto(base + path, wait_until="load")
-    page.evaluate(
-        """() => {
-          window.__copied = [];
-          document.addEventListener('copy', () => window.__copied.push(
-              document.getSelection().toString()), true);
-          if (navigator.clipboard) navigator.clipboard.writeText = async (t) => { window.__copied.push(t); };
-        }"""
-    )
+    page.evaluate(RECORD_COPIES)
     examples = page.locator("div.highlight-pycon, div.doctest")  # fences; docstrings (API pages)
     found = []
     for i in range(examples.count()):

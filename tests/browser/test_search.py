@@ -11,7 +11,6 @@ import pytest
 from search_terms import article_texts, search_terms
 from site_checks import (
     DESKTOP,
-    PHONE,
     new_context,
     search_hits,
     search_many,
@@ -23,20 +22,6 @@ from zh_search import read_aliases
 # Terms a reader found nothing for (issue 18), and names the pages spell otherwise.
 REPORTED = ["交叉熵", "指数损失", "远程衰减", "过度分配", "深拷贝", "浅拷贝", "相似度矩阵"]
 REPORTED += ["上下文扩展", "缩放因子", "旋转位置编码", "RoPE"]
-
-
-@pytest.fixture(scope="module")
-def phone(browser, base_url):
-    context = new_context(browser, base_url, viewport=PHONE, theme="dark")
-    yield context
-    context.close()
-
-
-@pytest.fixture(scope="module")
-def desktop(browser, base_url):
-    context = new_context(browser, base_url, viewport=DESKTOP, theme="light")
-    yield context
-    context.close()
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,6 @@ import pytest
 from docs_build import ROOT
 from site_checks import (
     DESKTOP,
-    PHONE,
     PHONE_390,
     all_copied_texts,
     cjk,
@@ -47,20 +46,6 @@ SEARCHES = {
     "垃圾回收": "python/gc.html",
     "SigLIP": "multimodal/siglip.html",
 }
-
-
-@pytest.fixture(scope="module")
-def phone(browser, base_url):
-    context = new_context(browser, base_url, viewport=PHONE, theme="dark")
-    yield context
-    context.close()
-
-
-@pytest.fixture(scope="module")
-def desktop(browser, base_url):
-    context = new_context(browser, base_url, viewport=DESKTOP, theme="light")
-    yield context
-    context.close()
 
 
 # Layout (nothing wider than the window, display math that scrolls and shows it) at both phone
