@@ -47,6 +47,9 @@ EQUIVALENT = Path(__file__).with_name("equivalent.txt")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # one thread per child: -j uses the cores
 # Mutants live in memory: a result kept on disk by an earlier build would hide them.
 os.environ["EXPLAINED_CACHE_DIR"] = ""
+# ... and joblib's worker processes would import the file, not the mutant (n_jobs=2 then "kills"
+# any mutant that changes a tree): joblib runs every Parallel call in the calling process.
+os.environ["JOBLIB_MULTIPROCESSING"] = "0"
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))
 sys.path.insert(0, str(Path(__file__).parent))
 

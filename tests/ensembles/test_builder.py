@@ -1,5 +1,7 @@
 """Internals of the tree builder and of prediction: the presorted arrays and the level-wise walk."""
 
+import pickle
+
 import numpy as np
 import pytest
 
@@ -9,7 +11,7 @@ from explained.ensembles import (
     RandomForestClassifier,
     RandomForestRegressor,
 )
-from explained.ensembles import forest as forest_module
+from explained.ensembles._builder import _TREE_FIELDS as TREE_FIELDS
 from explained.ensembles._builder import TREE_LEAF, presort
 
 
@@ -65,16 +67,28 @@ def test_tree_predict_is_the_leaf_value():
 
 
 @pytest.mark.parametrize("cls", [RandomForestClassifier, RandomForestRegressor])
-def test_forest_predictions_do_not_depend_on_n_jobs(cls, monkeypatch):
-    monkeypatch.setattr(forest_module, "_PREDICT_BLOCK", 300)  # 1001 rows: four blocks
+def test_forest_does_not_depend_on_n_jobs(cls):
+    # n_jobs=3 grows the trees in joblib's worker processes, which send them back pickled.
     rng = np.random.default_rng(2)
     X = rng.normal(size=(500, 5))
     y = (X[:, 0] + X[:, 1] > 0).astype(int) if cls is RandomForestClassifier else X[:, 0] ** 2
-    forest = cls(n_estimators=15, random_state=0).fit(X, y)
+    serial = cls(n_estimators=15, random_state=0).fit(X, y)
+    parallel = cls(n_estimators=15, random_state=0, n_jobs=3).fit(X, y)
+    for one, other in zip(serial.estimators_, parallel.estimators_):
+        assert all(
+            np.array_equal(getattr(one.tree_, f), getattr(other.tree_, f)) for f in TREE_FIELDS
+        )
+        assert one.tree_.max_depth == other.tree_.max_depth
     X_new = rng.normal(size=(1001, 5))
-    serial = forest.predict_proba(X_new) if cls is RandomForestClassifier else forest.predict(X_new)
-    forest.set_params(n_jobs=3)
-    parallel = (
-        forest.predict_proba(X_new) if cls is RandomForestClassifier else forest.predict(X_new)
-    )
-    assert np.array_equal(serial, parallel)  # to the last bit
+    predict = "predict_proba" if cls is RandomForestClassifier else "predict"
+    assert np.array_equal(getattr(serial, predict)(X_new), getattr(parallel, predict)(X_new))
+
+
+def test_a_pickled_tree_derives_what_it_did_not_send():
+    X, y = np.random.default_rng(0).normal(size=(200, 3)), np.arange(200) % 2
+    tree = DecisionTreeClassifier(random_state=0).fit(X, y).tree_
+    copy = pickle.loads(pickle.dumps(tree))
+    assert "_walk" not in pickle.dumps(tree).decode("latin-1")
+    assert copy.max_depth == tree.max_depth
+    assert all(np.array_equal(a, b) for a, b in zip(copy._walk, tree._walk))
+    assert np.array_equal(copy.apply(X), tree.apply(X))

@@ -31,7 +31,6 @@ from .tree import DecisionTreeClassifier, DecisionTreeRegressor
 __all__ = ["RandomForestClassifier", "RandomForestRegressor"]
 
 _SEED_LIMIT = 2**31 - 1
-_PREDICT_BLOCK = 20_000  # rows predicted at a time by the parallel trees
 
 
 def _check_out_of_bag(seen: np.ndarray) -> np.ndarray:
@@ -183,7 +182,10 @@ class _BaseForest(BaseEstimator):
             order = presort(X)
             verbose = check_verbose(self.verbose)
             n_jobs = min(effective_n_jobs(self.n_jobs), len(seeds))  # as scikit-learn does
-            grown = Parallel(n_jobs=n_jobs, verbose=verbose, prefer="threads")(
+            # Processes (joblib's default), not scikit-learn's threads: its Cython builder
+            # releases the GIL for a whole tree, ours makes thousands of short numpy calls, and
+            # two threads of them ran no faster than one.
+            grown = Parallel(n_jobs=n_jobs, verbose=verbose)(
                 delayed(_draw_and_fit)(
                     fit_one, self._make_tree(seed), X, weight, order, seed, n_draw
                 )
@@ -201,28 +203,12 @@ class _BaseForest(BaseEstimator):
         return np.mean([t.feature_importances_ for t in self.estimators_], axis=0)
 
     def _tree_values(self, X: np.ndarray) -> np.ndarray:
-        """Sum over the trees of each sample's leaf value: (n_samples, n_outputs).
+        """Sum over the trees, in their order, of each sample's leaf value: (n_samples, n_outputs).
 
-        With ``n_jobs`` > 1 the trees predict in parallel threads, as in scikit-learn, on blocks
-        of ``_PREDICT_BLOCK`` rows (so that all the trees' values of a block fit in memory); the
-        values are then added in the order of the trees, so the result does not depend on
-        ``n_jobs``, to the last bit.
+        In one thread whatever ``n_jobs`` is: a tree predicts with a few dozen numpy calls of a
+        fraction of a millisecond each, too short for threads (they only contend for the GIL)
+        or for processes (each would be sent every tree).
         """
-        n_jobs = min(effective_n_jobs(self.n_jobs), len(self.estimators_))
-        if n_jobs == 1:
-            return self._tree_values_serial(X)
-        totals = []
-        with Parallel(n_jobs=n_jobs, prefer="threads") as parallel:
-            for start in range(0, X.shape[0], _PREDICT_BLOCK):
-                block = X[start : start + _PREDICT_BLOCK]
-                values = parallel(delayed(tree.tree_.predict)(block) for tree in self.estimators_)
-                total = values[0]
-                for value in values[1:]:
-                    total += value
-                totals.append(total)
-        return np.concatenate(totals)
-
-    def _tree_values_serial(self, X: np.ndarray) -> np.ndarray:
         total = self.estimators_[0].tree_.predict(X)
         for tree in self.estimators_[1:]:
             total += tree.tree_.predict(X)
@@ -248,8 +234,9 @@ class RandomForestClassifier(ClassifierMixin, _BaseForest):
         not see it.
     random_state : int, numpy Generator or None
     n_jobs : int or None
-        Trees grown in parallel (joblib threads, as in scikit-learn); -1 uses every CPU. The forest
-        is the same for every ``n_jobs``.
+        Trees grown in parallel by joblib (worker processes; scikit-learn uses threads, which its
+        compiled code can, ours cannot); -1 uses every CPU. The forest is the same for every
+        ``n_jobs``. Predicting runs in one thread.
     verbose : int
         joblib's progress messages.
     warm_start : bool
