@@ -62,6 +62,7 @@ extensions = [
     "figures",  # {plot} fences: drawn from the page's own (checked) data while its examples run
     "provenance",  # each article names the Python/numpy its examples ran on, its source and module
     "last_updated",  # "last updated" from the page's last commit (or SOURCE_DATE_EPOCH), not build time
+    "read_order",  # -j auto: the parallel readers get equal shares, by each page's last read time
     # From PyPI; none of them touches the network while building:
     "sphinxcontrib.bibtex",  # {cite:p} roles and per-page bibliographies from docs/references.bib
     "bibtex_reuse",  # (docs/_ext/) a rebuild reuses the formatted citations when nothing changed

@@ -349,3 +349,22 @@ def test_which_empty_lines_end_a_statement_early() -> None:
     # Inside brackets or a string an empty line is only text; at the end it closes the block.
     assert early('>>> s = """a\n...\n... b"""\n>>> x = (1,\n...\n...      2)\n') == []
     assert early(">>> for i in range(2):\n...     pass\n...\n") == []
+
+
+def test_worker_processes_end_with_their_page() -> None:
+    # joblib keeps its workers for 300 s; a Sphinx reader waits for its children before exiting.
+    import multiprocessing
+    import sys
+
+    sys.path.insert(0, str(ROOT / "docs" / "_ext"))
+    from example_runner import Block, _PageRunner, run_blocks
+
+    page = (
+        ">>> from joblib import Parallel, delayed\n"
+        ">>> Parallel(n_jobs=2)(delayed(abs)(i) for i in (-1, -2))\n[1, 2]\n"
+        ">>> import multiprocessing\n>>> len(multiprocessing.active_children())\n2\n"
+    )
+    runner = _PageRunner(timeout=0)
+    run_blocks([Block("page", "page.md", 0, page)], runner)
+    assert runner.problems == []  # the workers were alive during the page
+    assert multiprocessing.active_children() == []

@@ -15,6 +15,7 @@ import hashlib
 import importlib
 import re
 import signal
+import sys
 import threading
 import traceback
 import warnings
@@ -383,19 +384,34 @@ def run_blocks(blocks: list[Block], runner: doctest.DocTestRunner) -> int:
     page_globs: dict[str, Any] = {"__name__": "__main__"}
     docstring_globs: dict[str, dict[str, Any]] = {}  # one namespace per docstring
     ran = 0
-    for block in blocks:
-        if block.module is None:
-            globs = page_globs
-        else:
-            module = importlib.import_module(block.module)
-            globs = docstring_globs.setdefault(block.source, dict(vars(module)))
-        test = parser.get_doctest(block.text, globs, block.docname, block.source, block.line)
-        test.examples = [ex for ex in test.examples if not ex.options.get(doctest.SKIP)]
-        runner.run(test, clear_globs=False)
-        # DocTest runs in a copy of the namespace: carry its state on to the next block.
-        if block.module is None:
-            page_globs = test.globs
-        else:
-            docstring_globs[block.source] = test.globs
-        ran += len(test.examples)
+    try:
+        for block in blocks:
+            if block.module is None:
+                globs = page_globs
+            else:
+                module = importlib.import_module(block.module)
+                globs = docstring_globs.setdefault(block.source, dict(vars(module)))
+            test = parser.get_doctest(block.text, globs, block.docname, block.source, block.line)
+            test.examples = [ex for ex in test.examples if not ex.options.get(doctest.SKIP)]
+            runner.run(test, clear_globs=False)
+            # DocTest runs in a copy of the namespace: carry its state on to the next block.
+            if block.module is None:
+                page_globs = test.globs
+            else:
+                docstring_globs[block.source] = test.globs
+            ran += len(test.examples)
+    finally:
+        _stop_worker_processes()
     return ran
+
+
+def _stop_worker_processes() -> None:
+    """End the worker processes a page's examples started (``n_jobs=2``: joblib's loky pool).
+
+    joblib keeps them for 300 s after their last task, and a process that Sphinx or the mutation
+    tool started to read pages exits only once its children have: a page that fitted a forest
+    with ``n_jobs=2`` kept its reader alive for five minutes.
+    """
+    loky = sys.modules.get("joblib.externals.loky")
+    if loky is not None:
+        loky.get_reusable_executor().shutdown(wait=True)

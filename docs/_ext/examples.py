@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 import doctest
 import faulthandler
+import gc
 import importlib
 import json
 import os
@@ -259,9 +260,14 @@ def run_examples(app: Sphinx, doctree: nodes.document) -> None:
     on_main = threading.current_thread() is threading.main_thread()
     if on_main:
         signal.signal(signal.SIGALRM, _on_alarm)
+    # The reader's own objects (Sphinx, docutils, every page read so far) are not the examples'
+    # business: frozen, they are not scanned by each collection the examples make or trigger
+    # (the gc page's examples took 4.0 s in a reader, 1.7 s with the reader frozen).
+    gc.freeze()
     try:
         ran = run_blocks(blocks, runner)
     finally:
+        gc.unfreeze()
         if on_main:
             faulthandler.cancel_dump_traceback_later()
             signal.setitimer(signal.ITIMER_REAL, 0)
