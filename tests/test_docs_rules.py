@@ -352,19 +352,35 @@ def test_which_empty_lines_end_a_statement_early() -> None:
 
 
 def test_worker_processes_end_with_their_page() -> None:
-    # joblib keeps its workers for 300 s; a Sphinx reader waits for its children before exiting.
-    import multiprocessing
+    # joblib keeps its workers for 300 s, and a Sphinx reader (a forked child) waits for its
+    # children before it exits; ending them must not leave joblib's temporary folder behind.
+    import subprocess
     import sys
+    import time
 
-    sys.path.insert(0, str(ROOT / "docs" / "_ext"))
-    from example_runner import Block, _PageRunner, run_blocks
-
-    page = (
-        ">>> from joblib import Parallel, delayed\n"
-        ">>> Parallel(n_jobs=2)(delayed(abs)(i) for i in (-1, -2))\n[1, 2]\n"
-        ">>> import multiprocessing\n>>> len(multiprocessing.active_children())\n2\n"
-    )
+    script = f"""
+import multiprocessing, sys
+sys.path.insert(0, {str(ROOT / "docs" / "_ext")!r})
+from example_runner import Block, _PageRunner, run_blocks
+page = (
+    ">>> from joblib import Parallel, delayed\\n"
+    ">>> Parallel(n_jobs=2)(delayed(abs)(i) for i in (-1, -2))\\n[1, 2]\\n"
+    ">>> import multiprocessing\\n>>> len(multiprocessing.active_children())\\n2\\n"
+)
+def reader():
     runner = _PageRunner(timeout=0)
     run_blocks([Block("page", "page.md", 0, page)], runner)
-    assert runner.problems == []  # the workers were alive during the page
+    assert runner.problems == [], runner.problems  # the workers were alive during the page
     assert multiprocessing.active_children() == []
+child = multiprocessing.get_context("fork").Process(target=reader)
+child.start()
+child.join()
+sys.exit(child.exitcode)
+"""
+    start = time.perf_counter()
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert run.returncode == 0, run.stderr
+    assert time.perf_counter() - start < 60  # not joblib's 300 s
+    assert "leaked" not in run.stderr, run.stderr

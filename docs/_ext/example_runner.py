@@ -410,8 +410,11 @@ def _stop_worker_processes() -> None:
 
     joblib keeps them for 300 s after their last task, and a process that Sphinx or the mutation
     tool started to read pages exits only once its children have: a page that fitted a forest
-    with ``n_jobs=2`` kept its reader alive for five minutes.
+    with ``n_jobs=2`` kept its reader alive for five minutes. joblib has no public call for this;
+    its pool is loky's one reusable executor, and joblib's ``terminate`` also removes the
+    pool's temporary folder (a plain ``shutdown`` leaves it, and loky warns at exit).
     """
-    loky = sys.modules.get("joblib.externals.loky")
-    if loky is not None:
-        loky.get_reusable_executor().shutdown(wait=True)
+    reusable = sys.modules.get("joblib.externals.loky.reusable_executor")
+    executor = getattr(reusable, "_executor", None)
+    if executor is not None:
+        getattr(executor, "terminate", executor.shutdown)()
