@@ -17,7 +17,7 @@ import numpy as np
 
 TREE_LEAF = -1
 TREE_UNDEFINED = -2
-_COMPACT_EVERY = 3  # predicting, rows that reached a leaf are dropped every this many levels
+_COMPACT_EVERY = 5  # predicting, rows that reached a leaf are dropped every this many levels
 
 
 @dataclass
