@@ -354,6 +354,7 @@ def test_which_empty_lines_end_a_statement_early() -> None:
 def test_worker_processes_end_with_their_page() -> None:
     # joblib keeps its workers for 300 s, and a Sphinx reader (a forked child) waits for its
     # children before it exits; ending them must not leave joblib's temporary folder behind.
+    import os
     import subprocess
     import sys
     import time
@@ -377,10 +378,13 @@ child.start()
 child.join()
 sys.exit(child.exitcode)
 """
+    # Importing the mutation tool (tests/test_mutation_tool.py) turns joblib's processes off.
+    env = {k: v for k, v in os.environ.items() if k != "JOBLIB_MULTIPROCESSING"}
     start = time.perf_counter()
     run = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
-    )
+        [sys.executable, "-c", script],
+        capture_output=True, text=True, timeout=120, check=False, env=env,
+    )  # fmt: skip
     assert run.returncode == 0, run.stderr
     assert time.perf_counter() - start < 60  # not joblib's 300 s
     assert "leaked" not in run.stderr, run.stderr
