@@ -78,19 +78,11 @@ def record_blocks() -> dict[str, list[dict]]:
     import dataclasses
 
     sys.path[:0] = [str(ROOT / "mutation")]
-    saved = dict(os.environ)
     from run import collect_suite  # mutation/run.py: builds once, records what the gate runs
 
-    try:
-        return {
-            page: [dataclasses.asdict(b) for b in blocks]
-            for page, blocks in collect_suite().items()
-        }
-    finally:
-        # The mutation tool turns off the experiments' cache and joblib's worker processes for
-        # its own process and children; the builds timed here must have both.
-        os.environ.clear()
-        os.environ.update(saved)
+    return {
+        page: [dataclasses.asdict(b) for b in blocks] for page, blocks in collect_suite().items()
+    }
 
 
 REPLAY = """

@@ -12,6 +12,10 @@ Run: ``make mutation`` (all subpackages, writes mutation/report.md), or
    pages that reach the mutated statement, fastest first, stopping at the first failing example.
    The mutant is killed if an example fails, raises or runs past the time limit; it survives if
    every example passes, or if no example reaches it at all.
+   The slow experiments go through ``explained._cache.remember``. The baseline records what each
+   such computation returned and the lines it ran; a child is handed the recorded result of every
+   computation that never runs the mutated statement (``reusable_results``), and computes only
+   the others. Without that, every mutant would train every model of every page it reaches again.
 
 The score of a subpackage is killed / (mutants - equivalent). Mutants listed in
 mutation/equivalent.txt are equivalent (no example could tell them apart: the reason is given).
@@ -22,11 +26,13 @@ from __future__ import annotations
 
 import argparse
 import doctest
+import importlib
 import importlib.abc
 import importlib.util
 import io
 import math
 import os
+import pickle
 import platform
 import signal
 import sys
@@ -44,12 +50,6 @@ SUBPACKAGES = ("python", "position", "multimodal", "ensembles")
 TARGET = 90.0  # % of non-equivalent mutants the docs must kill, per subpackage
 EQUIVALENT = Path(__file__).with_name("equivalent.txt")
 
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # one thread per child: -j uses the cores
-# Mutants live in memory: a result kept on disk by an earlier build would hide them.
-os.environ["EXPLAINED_CACHE_DIR"] = ""
-# ... and joblib's worker processes would import the file, not the mutant (n_jobs=2 then "kills"
-# any mutant that changes a tree): joblib runs every Parallel call in the calling process.
-os.environ["JOBLIB_MULTIPROCESSING"] = "0"
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -113,10 +113,95 @@ def _forget_package() -> None:
         del sys.modules[name]
 
 
+Computation = tuple[str, str]  # (name, repr(args)) of one explained._cache.remember call
+Lines = dict[Path, set[int]]  # file -> line numbers
+
+
 @dataclass
 class Baseline:
     seconds: dict[str, float] = field(default_factory=dict)  # docname -> replay time
     reached: dict[Path, dict[int, set[str]]] = field(default_factory=dict)  # file -> line -> pages
+    # Each remembered computation (the slow experiments): what it returned, and every line it and
+    # the computations it asked for ran. A mutant that none of those lines holds cannot change the
+    # result, so its child is handed the result instead of computing it again (see _child).
+    results: dict[Computation, bytes] = field(default_factory=dict)
+    lines: dict[Computation, Lines] = field(default_factory=dict)
+
+
+_CONTEXT = "\x00"  # separates a page from a computation in a coverage context
+
+
+class _Recorder:
+    """Wraps ``remember`` of the package's ``_cache`` during the baseline: each computation runs
+    under its own coverage context, and what it returned is kept."""
+
+    def __init__(self, cov, baseline: Baseline) -> None:
+        self.cov, self.baseline = cov, baseline
+        self.docname, self.original = "", None
+        self.stack: list[Computation] = []
+        self.contexts: dict[str, Computation] = {}
+        self.inner: dict[Computation, set[Computation]] = {}  # computations each one asked for
+
+    def start_page(self, docname: str) -> None:
+        self.docname = docname
+        self.cov.switch_context(docname)
+        cache = _cache_module()
+        if cache is not None:
+            self.original, cache.remember = cache.remember, self
+
+    def _switch(self) -> None:
+        context = self.docname
+        if self.stack:
+            context += _CONTEXT + "".join(self.stack[-1])
+            self.contexts[context] = self.stack[-1]
+        self.cov.switch_context(context)
+
+    def __call__(self, name: str, args: tuple, compute):
+        computation = (name, repr(args))
+        if self.stack:
+            self.inner.setdefault(self.stack[-1], set()).add(computation)
+        self.stack.append(computation)
+        self._switch()
+        try:
+            result = self.original(name, args, compute)
+        finally:
+            self.stack.pop()
+            self._switch()
+        self.baseline.results[computation] = pickle.dumps(result)
+        return result
+
+    def finish(self, data) -> None:
+        """Fill the baseline's lines from the coverage data."""
+        lines = self.baseline.lines
+        for filename in data.measured_files():
+            path = Path(filename).resolve()
+            by_line = data.contexts_by_lineno(filename)
+            self.baseline.reached[path] = {
+                n: {c.partition(_CONTEXT)[0] for c in found} for n, found in by_line.items()
+            }
+            for n, found in by_line.items():
+                for context in set(found) & self.contexts.keys():
+                    lines.setdefault(self.contexts[context], {}).setdefault(path, set()).add(n)
+        merged: dict[Computation, Lines] = {}
+        for computation in self.baseline.results:  # with the lines of those it asked for
+            todo, seen = [computation], {computation}
+            while todo:
+                for other in self.inner.get(todo.pop(), set()) - seen:
+                    seen.add(other)
+                    todo.append(other)
+            merged[computation] = {}
+            for other in seen:
+                for path, numbers in lines.get(other, {}).items():
+                    merged[computation].setdefault(path, set()).update(numbers)
+        self.baseline.lines = merged
+
+
+def _cache_module() -> ModuleType | None:
+    """The package's results cache (explained._cache), imported afresh, if it has one."""
+    try:
+        return importlib.import_module(f"{PACKAGE_NAME}._cache")
+    except ModuleNotFoundError:
+        return None
 
 
 def measure_baseline(suite: Suite) -> Baseline:
@@ -124,6 +209,7 @@ def measure_baseline(suite: Suite) -> Baseline:
 
     baseline = Baseline()
     cov = coverage.Coverage(data_file=None, source=[PACKAGE_NAME])
+    recorder = _Recorder(cov, baseline)
     _forget_package()
     cov.start()
     try:
@@ -131,7 +217,7 @@ def measure_baseline(suite: Suite) -> Baseline:
             # A fresh import per page: a cache (lru_cache) filled by one page would otherwise
             # hide the code that another page reaches too.
             _forget_package()
-            cov.switch_context(docname)
+            recorder.start_page(docname)
             start = time.perf_counter()
             try:
                 examples.run_blocks(blocks, _FailFast(optionflags=0))
@@ -141,10 +227,7 @@ def measure_baseline(suite: Suite) -> Baseline:
     finally:
         cov.stop()
         _forget_package()
-    data = cov.get_data()
-    for filename in data.measured_files():
-        by_line = data.contexts_by_lineno(filename)
-        baseline.reached[Path(filename).resolve()] = {n: set(c) for n, c in by_line.items()}
+    recorder.finish(cov.get_data())
     return baseline
 
 
@@ -157,6 +240,26 @@ def pages_for(mutant: Mutant, baseline: Baseline) -> list[str]:
     else:  # runs when the module is imported: any page that uses the module
         pages = set().union(*lines.values())
     return sorted(pages, key=lambda page: baseline.seconds[page])
+
+
+def reusable_results(mutant: Mutant, baseline: Baseline) -> dict[Computation, bytes]:
+    """The baseline's results of the computations that never run the mutated statement.
+
+    A computation is a deterministic function of its arguments and the code it runs (the cache on
+    disk relies on the same), so if the original run of it never executed the statement, the
+    mutant's run executes exactly the same code and returns the same result. A mutant outside a
+    function (a constant, a default) runs at import and may reach anything: nothing is reused.
+    """
+    path = mutant.path.resolve()
+    if not mutant.in_function or path.name == "_cache.py":
+        return {}
+    first, last = mutant.statement
+    statement = set(range(first, last + 1))
+    return {
+        computation: result
+        for computation, result in baseline.results.items()
+        if not statement & baseline.lines.get(computation, {}).get(path, set())
+    }
 
 
 # -- 3. mutants, each in a forked child --------------------------------------------------------
@@ -187,7 +290,9 @@ class _MutantImporter(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 KILLED, SURVIVED = 1, 0
 
 
-def _child(mutant: Mutant, pages: list[str], suite: Suite, limit: int) -> None:
+def _child(
+    mutant: Mutant, pages: list[str], suite: Suite, limit: int, reusable: dict[Computation, bytes]
+) -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
@@ -197,6 +302,15 @@ def _child(mutant: Mutant, pages: list[str], suite: Suite, limit: int) -> None:
     try:
         _forget_package()
         sys.meta_path.insert(0, _MutantImporter(mutant))
+        cache = _cache_module()
+        if cache is not None and reusable:
+            original = cache.remember
+
+            def remember(name, args, compute):
+                found = reusable.get((name, repr(args)))
+                return original(name, args, compute) if found is None else pickle.loads(found)
+
+            cache.remember = remember
         for page in pages:
             examples.run_blocks(suite[page], _FailFast(optionflags=0))
     except BaseException:  # noqa: BLE001  (a failing example, or a mutant that will not import)
@@ -233,7 +347,7 @@ def run_mutants(
             sys.stdout.flush()
             pid = os.fork()
             if pid == 0:
-                _child(mutant, pages, suite, limit)
+                _child(mutant, pages, suite, limit, reusable_results(mutant, baseline))
             running[pid] = (mutant, pages)
         pid, status = os.wait()
         mutant, pages = running.pop(pid)
@@ -357,12 +471,24 @@ def using(suite: Suite, subpackages: set[str]) -> Suite:
     }
 
 
+def isolate() -> None:
+    """The environment a mutation run needs, set by ``main`` only: importing this module (the
+    tests, the site benchmark) changes nothing. numpy and joblib read it when first imported."""
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # one thread per child: -j uses the cores
+    # Mutants live in memory: a result kept on disk by an earlier build would hide them.
+    os.environ["EXPLAINED_CACHE_DIR"] = ""
+    # ... and joblib's worker processes would import the file, not the mutant (n_jobs=2 then
+    # "kills" any mutant that changes a tree): joblib runs every Parallel call in this process.
+    os.environ["JOBLIB_MULTIPROCESSING"] = "0"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("targets", nargs="*", help="subpackages or files (default: all)")
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--report", type=Path, help="write the Markdown report here")
     args = parser.parse_args()
+    isolate()
     started = time.perf_counter()
     todo = select(args.targets)
     print(f"{len(todo)} mutants; collecting the examples (one docs build)...", flush=True)

@@ -378,7 +378,7 @@ child.start()
 child.join()
 sys.exit(child.exitcode)
 """
-    # Importing the mutation tool (tests/test_mutation_tool.py) turns joblib's processes off.
+    # Processes, whatever the caller's environment says (the mutation tool turns them off).
     env = {k: v for k, v in os.environ.items() if k != "JOBLIB_MULTIPROCESSING"}
     start = time.perf_counter()
     run = subprocess.run(

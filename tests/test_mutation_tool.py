@@ -3,13 +3,16 @@ mutant the docs pin is killed while one they do not pin survives."""
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "mutation"))
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "mutation"))
 
 import run as mutation
 from examples import Block
@@ -123,3 +126,67 @@ def test_every_recorded_equivalent_names_a_mutant_that_exists() -> None:
     keys = {m.key(mutation.ROOT) for m in mutation.select([])}
     stale = [key for key in mutation.read_equivalent() if key not in keys]
     assert stale == [], f"mutation/equivalent.txt names mutants that no longer exist: {stale}"
+
+
+EXPERIMENTS = """\
+from ._cache import remember
+
+
+def _square(x):
+    return x * x
+
+
+def _cube(x):
+    return x * x * x
+
+
+def squares(n):
+    return remember("squares", (n,), lambda: [_square(i) for i in range(n)])
+
+
+def cubes(n):
+    return remember("cubes", (n,), lambda: [_cube(i) for i in range(n)])
+
+
+def both(n):
+    return remember("both", (n,), lambda: squares(n) + cubes(n))
+"""
+
+
+def test_a_child_reuses_only_the_computations_the_mutant_cannot_change(
+    toy_package: Path,
+) -> None:
+    (toy_package / "_cache.py").write_text(
+        (REPO / "src" / "explained" / "_cache.py").read_text(encoding="utf-8"), encoding="utf-8"
+    )  # the package's own cache
+    (toy_package / "experiments.py").write_text(EXPERIMENTS, encoding="utf-8")
+    page = textwrap.dedent("""\
+        >>> from toyexplained.experiments import both, squares
+        >>> squares(4)
+        [0, 1, 4, 9]
+        >>> both(3)
+        [0, 1, 4, 0, 1, 8]
+        """)
+    suite = {"page": [Block("page", "page.md", 0, page)]}
+    baseline = mutation.measure_baseline(suite)
+    assert set(baseline.results) == {("squares", "(4,)"), ("both", "(3,)"), ("squares", "(3,)"),
+                                     ("cubes", "(3,)")}  # fmt: skip
+    todo = mutants(toy_package / "experiments.py", "toyexplained.experiments")
+    [in_cube] = [m for m in todo if m.line == 9 and m.description == "* -> /"][:1]
+    reused = set(mutation.reusable_results(in_cube, baseline))
+    # cubes runs _cube, and so does both, which asked for cubes (even when it was remembered)
+    assert reused == {("squares", "(4,)"), ("squares", "(3,)")}
+    [result] = mutation.run_mutants([in_cube], suite, baseline, 1, {})
+    assert result.outcome == "killed"  # cubes and both were computed again, with the mutant
+    # A default runs at import and may reach any computation: nothing is reused for it.
+    [default] = [m for m in mutants(toy_package / "toy.py", "toyexplained.toy") if m.line == 4]
+    assert not default.in_function and mutation.reusable_results(default, baseline) == {}
+
+
+def test_importing_the_tool_leaves_the_environment_alone() -> None:
+    # The tool turns the experiments' cache and joblib's processes off for a mutation run only;
+    # the test session and the site benchmark import it and must keep both.
+    script = "import os, sys; before = dict(os.environ); import run; sys.exit(before != os.environ)"
+    path = os.pathsep.join([str(REPO / "mutation"), str(REPO / "docs" / "_ext")])
+    env = {**os.environ, "PYTHONPATH": path}
+    assert subprocess.run([sys.executable, "-c", script], env=env, check=False).returncode == 0
