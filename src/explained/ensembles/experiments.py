@@ -312,9 +312,11 @@ def regression_losses(residuals: Any, delta: float = 1.0) -> dict[str, dict[str,
 
     Examples
     --------
-    >>> losses = regression_losses([-2.0, 0.5], delta=1.0)
+    >>> losses = regression_losses([-2.0, 0.5], delta=0.5)
     >>> losses["huber"]["loss"].tolist(), losses["huber"]["gradient"].tolist()
-    ([1.5, 0.125], [-1.0, 0.5])
+    ([0.875, 0.125], [-0.5, 0.5])
+    >>> losses["squared"]["loss"].tolist(), losses["absolute"]["gradient"].tolist()
+    ([2.0, 0.125], [-1.0, 1.0])
     >>> for bad in ("0.5", [[0.5], [1.0, 2.0]], [1j], [np.nan], [1e300]):
     ...     try:
     ...         regression_losses(bad)
