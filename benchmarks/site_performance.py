@@ -135,13 +135,11 @@ def clean_build(root: Path, out: Path, *, keep_cache: bool) -> tuple[float, int,
     return build(root, out)
 
 
-def compare_with_baseline(
-    rev: str, rounds: int, site: Path, tmp: Path, clean_runs: list[float]
-) -> None:
+def compare_with_baseline(rev: str, rounds: int, site: Path, tmp: Path) -> list[float]:
     """Clean builds of ``rev`` and of the tree, interleaved round by round so that both see the
     same machine (its speed drifts by a fifth between minutes here), and the medians' ratios:
     the tree cold (empty experiments cache: a fresh clone, or any edit of the package) and warm
-    (``make docs`` again on unchanged code, the cache kept)."""
+    (``make docs`` again on unchanged code, the cache kept). Returns the cold times."""
     worktree = tmp / "baseline"
     subprocess.run(
         ["git", "worktree", "add", "--detach", str(worktree), rev],
@@ -168,7 +166,7 @@ def compare_with_baseline(
             f"  now, {label}: {median:6.1f} s   ({', '.join(f'{t:.1f}' for t in times[kind])})"
             f"   now / {rev} = {median / base:.2f} (target <= 1.3)"
         )
-    clean_runs.extend(times["cold"])
+    return times["cold"]
 
 
 def reread(log: str) -> int:
@@ -248,9 +246,11 @@ def main() -> int:
             f"raw time of all examples and figures: {raw_all:6.1f} s ({len(raw)} pages, one process each)"
         )
 
-        clean_runs: list[float] = []
-        if args.baseline:
-            compare_with_baseline(args.baseline, args.rounds, site, Path(tmp), clean_runs)
+        clean_runs = (
+            compare_with_baseline(args.baseline, args.rounds, site, Path(tmp))
+            if args.baseline
+            else []
+        )
         clean, rc, log = clean_build(site, out, keep_cache=False)
         clean_runs.append(clean)
         ok = "ok" if rc == 0 else f"FAILED (exit {rc}; the build reported problems, see below)"
