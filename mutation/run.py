@@ -30,6 +30,7 @@ import importlib
 import importlib.abc
 import importlib.util
 import io
+import json
 import math
 import os
 import pickle
@@ -40,6 +41,7 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from types import CodeType, ModuleType
 
@@ -396,7 +398,7 @@ def scores(results: list[Result]) -> dict[str, dict[str, float]]:
     return summary
 
 
-def render(results: list[Result], seconds: float, jobs: int) -> str:
+def render(results: list[Result], run: str) -> str:
     import numpy
 
     summary = scores(results)
@@ -407,9 +409,9 @@ def render(results: list[Result], seconds: float, jobs: int) -> str:
         "an example on the site fails, raises or times out; see the module docstring of",
         "mutation/run.py for the method and mutation/mutants.py for what is mutated.",
         "",
-        f"Run: {seconds / 60:.0f} min with {jobs} worker(s) on CPython {platform.python_version()},",
-        f"numpy {numpy.__version__}, {platform.machine()}. Target: at least {TARGET:.0f}% of the",
-        "non-equivalent mutants killed in each subpackage.",
+        f"Run: {run}, on CPython {platform.python_version()}, numpy {numpy.__version__},",
+        f"{platform.machine()}. Target: at least {TARGET:.0f}% of the non-equivalent mutants killed",
+        "in each subpackage.",
         "",
         "| subpackage | mutants | killed | timed out | survived | not reached | equivalent | score |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -447,7 +449,9 @@ def select(targets: list[str]) -> list[Mutant]:
     found = []
     for path in sorted(PACKAGE.rglob("*.py")):
         relative = path.relative_to(PACKAGE)
-        if path.name == "figures.py":
+        # figures.py only draws; the package's own modules (the results cache) are plumbing
+        # that tests/ covers, not code a page explains.
+        if path.name == "figures.py" or relative.parts[0] not in SUBPACKAGES:
             continue
         if targets and not any(
             t in (relative.parts[0], str(path.relative_to(ROOT))) for t in targets
@@ -482,15 +486,66 @@ def isolate() -> None:
     os.environ["JOBLIB_MULTIPROCESSING"] = "0"
 
 
+RESULTS = Path(__file__).with_name("results.json")
+
+
+def identities(todo: list[Mutant]) -> list[str]:
+    """A name for each mutant that survives edits elsewhere: its key, and which of the mutants
+    with that key it is (a line may hold the same change twice, e.g. two ``3 -> 4``)."""
+    seen: Counter = Counter()
+    names = []
+    for mutant in todo:
+        key = mutant.key(ROOT)
+        names.append(f"{key} #{seen[key]}")
+        seen[key] += 1
+    return names
+
+
+def save_results(results: list[Result], run: str) -> None:
+    """One line per mutant: its outcome, and for a survivor the pages that reach it (the report
+    names them)."""
+    todo = [r.mutant for r in results]
+    lines = [
+        f"{json.dumps(name, ensure_ascii=False)}: "
+        f"{json.dumps([r.outcome, r.pages if r.outcome == 'survived' else []])}"
+        for name, r in zip(identities(todo), results, strict=True)
+    ]
+    RESULTS.write_text(
+        f'{{"run": {json.dumps(run)}, "mutants": {{\n' + ",\n".join(lines) + "\n}}\n",
+        encoding="utf-8",
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("targets", nargs="*", help="subpackages or files (default: all)")
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--report", type=Path, help="write the Markdown report here")
+    parser.add_argument(
+        "--survivors",
+        action="store_true",
+        help=f"run again only the mutants {RESULTS.name} records as surviving or not reached, and"
+        " new ones; take the others' outcomes from it (after adding examples or equivalents:"
+        " an example added cannot save a killed mutant; after editing the package, run in full)",
+    )
     args = parser.parse_args()
     isolate()
     started = time.perf_counter()
     todo = select(args.targets)
+    kept: list[Result] = []
+    if args.survivors:
+        if args.targets:
+            parser.error("--survivors re-runs the whole package's survivors: give no targets")
+        stored = json.loads(RESULTS.read_text(encoding="utf-8"))
+        rerun = []
+        for name, mutant in zip(identities(todo), todo, strict=True):
+            outcome, pages = stored["mutants"].get(name, ("new", []))
+            if outcome in ("killed", "timeout"):
+                kept.append(Result(mutant, outcome, pages))
+            else:  # survived, not reached, equivalent (the list may have changed) or new
+                rerun.append(mutant)
+        print(f"{len(kept)} outcomes kept from {RESULTS.name} ({stored['run']})")
+        todo = rerun
     print(f"{len(todo)} mutants; collecting the examples (one docs build)...", flush=True)
     suite = collect_suite()
     if args.targets:  # a partial run: only the pages that import the subpackages it mutates
@@ -498,10 +553,17 @@ def main() -> int:
     print(f"{sum(len(b) for b in suite.values())} blocks on {len(suite)} pages; baseline...")
     baseline = measure_baseline(suite)
     results = run_mutants(todo, suite, baseline, args.jobs, read_equivalent())
-    seconds = time.perf_counter() - started
-    report = render(results, seconds, args.jobs)
+    minutes = (time.perf_counter() - started) / 60
+    run = f"{minutes:.0f} min with {args.jobs} worker(s), {date.today().isoformat()}"
+    if args.survivors:
+        run = f"{stored['run']}; then {len(todo)} survivors and new mutants again, {run}"
+        results = sorted(
+            kept + results, key=lambda r: (str(r.mutant.path), r.mutant.line, r.mutant.node_index)
+        )
     if args.report:
-        args.report.write_text(report, encoding="utf-8")
+        args.report.write_text(render(results, run), encoding="utf-8")
+        if not args.targets:
+            save_results(results, run)
     summary = scores(results)
     for name, row in summary.items():
         print(f"explained.{name}: {row['score']:.1f}% of {int(row['total'])} mutants killed")

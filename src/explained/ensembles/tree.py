@@ -339,6 +339,21 @@ class DecisionTreeRegressor(RegressorMixin, _BaseTree):
     >>> leaf.score([[0.0], [0.0]], [2.0, 2.0]), leaf.score([[0.0], [0.0]], [1.0, 1.0])
     (1.0, 0.0)
 
+    ``min_weight_fraction_leaf`` keeps every leaf's share of the total sample weight at or above
+    it, and grows the same leaves as scikit-learn's tree:
+
+    >>> rng = np.random.default_rng(0)
+    >>> Xw, yw, w = rng.normal(size=(60, 3)), rng.normal(size=60), rng.uniform(0.1, 2.0, size=60)
+    >>> def leaf_weights(tree):
+    ...     return np.sort(tree.tree_.weighted_n_node_samples[tree.tree_.children_left == -1])
+    ...
+    >>> heavy = DecisionTreeRegressor(min_weight_fraction_leaf=0.1).fit(Xw, yw, sample_weight=w)
+    >>> sk_heavy = SkTree(min_weight_fraction_leaf=0.1).fit(Xw, yw, sample_weight=w)
+    >>> heavy.get_n_leaves(), bool(np.allclose(leaf_weights(heavy), leaf_weights(sk_heavy)))
+    (8, True)
+    >>> bool(leaf_weights(heavy)[0] >= 0.1 * w.sum())
+    True
+
     Targets may reach 1e150 in absolute value (their squares must stay finite):
 
     >>> DecisionTreeRegressor().fit([[0.0], [1.0]], [0.0, 1e150]).predict([[1.0]]).tolist()
