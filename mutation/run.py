@@ -516,6 +516,21 @@ def save_results(results: list[Result], run: str) -> None:
     )
 
 
+def split_by_stored(
+    todo: list[Mutant], stored: dict[str, list]
+) -> tuple[list[Result], list[Mutant]]:
+    """The recorded outcomes that still hold (killed, timed out), and the mutants to run again:
+    survived, not reached, equivalent (the list may have changed since) and new ones."""
+    kept, rerun = [], []
+    for name, mutant in zip(identities(todo), todo, strict=True):
+        outcome, pages = stored.get(name, ("new", []))
+        if outcome in ("killed", "timeout"):
+            kept.append(Result(mutant, outcome, pages))
+        else:
+            rerun.append(mutant)
+    return kept, rerun
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("targets", nargs="*", help="subpackages or files (default: all)")
@@ -537,15 +552,8 @@ def main() -> int:
         if args.targets:
             parser.error("--survivors re-runs the whole package's survivors: give no targets")
         stored = json.loads(RESULTS.read_text(encoding="utf-8"))
-        rerun = []
-        for name, mutant in zip(identities(todo), todo, strict=True):
-            outcome, pages = stored["mutants"].get(name, ("new", []))
-            if outcome in ("killed", "timeout"):
-                kept.append(Result(mutant, outcome, pages))
-            else:  # survived, not reached, equivalent (the list may have changed) or new
-                rerun.append(mutant)
+        kept, todo = split_by_stored(todo, stored["mutants"])
         print(f"{len(kept)} outcomes kept from {RESULTS.name} ({stored['run']})")
-        todo = rerun
     print(f"{len(todo)} mutants; collecting the examples (one docs build)...", flush=True)
     suite = collect_suite()
     if args.targets:  # a partial run: only the pages that import the subpackages it mutates

@@ -3,6 +3,7 @@ mutant the docs pin is killed while one they do not pin survives."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -190,3 +191,27 @@ def test_importing_the_tool_leaves_the_environment_alone() -> None:
     path = os.pathsep.join([str(REPO / "mutation"), str(REPO / "docs" / "_ext")])
     env = {**os.environ, "PYTHONPATH": path}
     assert subprocess.run([sys.executable, "-c", script], env=env, check=False).returncode == 0
+
+
+def test_results_name_every_mutant_once_and_survive_a_round_trip(
+    toy_package: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (toy_package / "toy.py").write_text("def f(x):\n    return x * 3 + x * 3\n", encoding="utf-8")
+    todo = mutants(toy_package / "toy.py", "toyexplained.toy")
+    names = mutation.identities(todo)
+    assert len(set(names)) == len(names)  # the two "3 -> 4" of the line are told apart
+    assert sum(name.endswith("| 3 -> 4 #1") for name in names) == 1
+    monkeypatch.setattr(mutation, "RESULTS", toy_package / "results.json")
+    outcomes = ["killed", "survived", "timeout", "not reached"]
+    results = [mutation.Result(m, outcomes[i % 4], ["page"]) for i, m in enumerate(todo)]
+    mutation.save_results(results, "a run")
+    stored = json.loads((toy_package / "results.json").read_text(encoding="utf-8"))
+    assert stored["run"] == "a run"
+    assert [stored["mutants"][name][0] for name in names] == [r.outcome for r in results]
+    # Only a survivor keeps its pages: the report names them, and a killed mutant is not re-run.
+    assert {tuple(v[1]) for v in stored["mutants"].values() if v[0] != "survived"} == {()}
+    # --survivors keeps what was killed or timed out and runs the rest again, new mutants too.
+    stored["mutants"].pop(names[0])
+    kept, rerun = mutation.split_by_stored(todo, stored["mutants"])
+    assert [r.mutant for r in kept] == [m for i, m in enumerate(todo) if i % 2 == 0 and i > 0]
+    assert rerun == [todo[0]] + [m for i, m in enumerate(todo) if i % 2 == 1]
