@@ -20,6 +20,7 @@ Run: ``make mutation`` (all subpackages, writes mutation/report.md), or
 The score of a subpackage is killed / (mutants - equivalent). Mutants listed in
 mutation/equivalent.txt are equivalent (no example could tell them apart: the reason is given).
 ``figures.py`` modules are not mutated: what they draw is an image the gate does not compare.
+Nor is the package's own plumbing outside the subpackages (the results cache): tests/ covers it.
 """
 
 from __future__ import annotations
@@ -539,8 +540,8 @@ def main() -> int:
     parser.add_argument(
         "--survivors",
         action="store_true",
-        help=f"run again only the mutants {RESULTS.name} records as surviving or not reached, and"
-        " new ones; take the others' outcomes from it (after adding examples or equivalents:"
+        help=f"run again only the mutants {RESULTS.name} records as surviving, not reached or"
+        " equivalent, and new ones; take the killed ones from it (after adding examples or equivalents:"
         " an example added cannot save a killed mutant; after editing the package, run in full)",
     )
     args = parser.parse_args()
