@@ -11,6 +11,7 @@ from explained.ensembles import (
     RandomForestClassifier,
     RandomForestRegressor,
 )
+from explained.ensembles._builder import _INDEX_FIELDS as INDEX_FIELDS
 from explained.ensembles._builder import _TREE_FIELDS as TREE_FIELDS
 from explained.ensembles._builder import TREE_LEAF, presort
 
@@ -39,7 +40,7 @@ def _walk_one_by_one(tree, X):
     return np.array(leaves)
 
 
-@pytest.mark.parametrize("max_depth", [1, 3, None])
+@pytest.mark.parametrize("max_depth", [1, 3, 5, 6, None])  # 5: the last without dropping rows
 def test_apply_equals_a_per_row_walk(max_depth):
     rng = np.random.default_rng(0)
     X = rng.normal(size=(600, 4))
@@ -75,10 +76,13 @@ def test_forest_does_not_depend_on_n_jobs(cls):
     serial = cls(n_estimators=15, random_state=0).fit(X, y)
     parallel = cls(n_estimators=15, random_state=0, n_jobs=3).fit(X, y)
     for one, other in zip(serial.estimators_, parallel.estimators_):
-        assert all(
-            np.array_equal(getattr(one.tree_, f), getattr(other.tree_, f)) for f in TREE_FIELDS
-        )
+        for f in TREE_FIELDS:
+            mine, sent = getattr(one.tree_, f), getattr(other.tree_, f)
+            assert np.array_equal(mine, sent) and mine.dtype == sent.dtype, f
         assert one.tree_.max_depth == other.tree_.max_depth
+    # The rows drawn are int32, as scikit-learn's, however the trees were grown.
+    for one, other in zip(serial.estimators_samples_, parallel.estimators_samples_):
+        assert np.array_equal(one, other) and one.dtype == other.dtype == np.int32
     X_new = rng.normal(size=(1001, 5))
     predict = "predict_proba" if cls is RandomForestClassifier else "predict"
     assert np.array_equal(getattr(serial, predict)(X_new), getattr(parallel, predict)(X_new))
@@ -87,8 +91,17 @@ def test_forest_does_not_depend_on_n_jobs(cls):
 def test_a_pickled_tree_derives_what_it_did_not_send():
     X, y = np.random.default_rng(0).normal(size=(200, 3)), np.arange(200) % 2
     tree = DecisionTreeClassifier(random_state=0).fit(X, y).tree_
-    copy = pickle.loads(pickle.dumps(tree))
-    assert "_walk" not in pickle.dumps(tree).decode("latin-1")
+    blob = pickle.dumps(tree)
+    copy = pickle.loads(blob)
+    assert "_walk" not in blob.decode("latin-1")
+    # The index arrays travel as int32 and come back as scikit-learn's np.intp.
+    sent = sum(getattr(tree, f).nbytes for f in TREE_FIELDS)
+    halved = sum(getattr(tree, f).nbytes for f in INDEX_FIELDS) // 2
+    assert sent - halved <= len(blob) < sent - halved + 1000
+    for f in TREE_FIELDS:
+        assert np.array_equal(getattr(copy, f), getattr(tree, f))
+        assert getattr(copy, f).dtype == getattr(tree, f).dtype
+    assert copy.children_left.dtype == np.intp
     assert copy.max_depth == tree.max_depth
     assert all(np.array_equal(a, b) for a, b in zip(copy._walk, tree._walk))
     assert np.array_equal(copy.apply(X), tree.apply(X))

@@ -51,7 +51,7 @@ class Tree:
     # Derived once, when the tree is made (or unpickled), so that predicting never changes the
     # tree (scikit-learn's checks compare an estimator before and after predicting).
     max_depth: int = field(init=False, repr=False, compare=False)
-    _walk: tuple[np.ndarray, np.ndarray, np.ndarray] = field(init=False, repr=False, compare=False)
+    _walk: tuple[np.ndarray, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         depth, level = 0, np.zeros(1, dtype=np.intp)  # the nodes of one level
@@ -62,49 +62,67 @@ class Tree:
             level = np.concatenate([self.children_left[inner], self.children_right[inner]])
             depth += 1
         self.max_depth = depth  # depth of the deepest leaf (the root alone has depth 0)
-        # For apply(): feature, threshold and child[2 * node + go_right] of every node; a leaf
-        # has feature 0, threshold +inf and both children itself.
+        # For apply(), which follows each row by twice its node's index, 2 * node: the feature,
+        # threshold and "is inner" of every node at 2 * node, and at 2 * node + go_right twice
+        # the child to go to. A leaf has feature 0 and threshold +inf (every finite value goes
+        # "left") and both children itself.
         leaf = self.children_left == TREE_LEAF
         nodes = np.arange(self.node_count)
         left = np.where(leaf, nodes, self.children_left)
         right = np.where(leaf, nodes, self.children_right)
         self._walk = (
-            np.where(leaf, 0, self.feature),
-            np.where(leaf, np.inf, self.threshold),
-            np.column_stack([left, right]).ravel(),
+            np.repeat(np.where(leaf, 0, self.feature), 2),
+            np.repeat(np.where(leaf, np.inf, self.threshold), 2),
+            2 * np.column_stack([left, right]).ravel(),
+            np.repeat(~leaf, 2),
         )
 
     def __reduce__(self) -> tuple:
-        # Pickle (joblib's workers send trees back this way) only what __init__ takes: the
-        # derived arrays are half as large again and quicker to derive than to send.
-        return (Tree, tuple(getattr(self, name) for name in _TREE_FIELDS))
+        # Pickle (joblib's workers send trees back this way) only what __init__ takes, and the
+        # index arrays as int32 while they fit: the derived arrays would make a forest half as
+        # large again to send, 64-bit indices a quarter, and both are quicker to redo than to send.
+        fits = self.node_count < 2**31 and int(self.n_node_samples[0]) < 2**31
+        arrays = tuple(
+            getattr(self, name).astype(np.int32)
+            if fits and name in _INDEX_FIELDS
+            else getattr(self, name)
+            for name in _TREE_FIELDS
+        )
+        return (_unpickle_tree, arrays)
 
     def apply(self, X: np.ndarray) -> np.ndarray:
         """Index of the leaf each row of (validated, C-contiguous float64) ``X`` falls into.
 
-        All rows descend one level per step, with a few whole-array gathers per step. A leaf
+        All rows descend one level per step, with a few whole-array gathers per step; a row is
+        followed by ``2 * node``, so that adding ``go_right`` gives the entry of its child. A leaf
         points to itself and sends every (finite) value left, so a row that reached a leaf needs
         no test; such rows are dropped every ``_COMPACT_EVERY`` steps, not at every step, since
-        dropping them costs about as much as one more step.
+        dropping them costs about as much as one more step (a shallow tree never drops any).
         """
         n, d = X.shape
         flat = X.ravel()
-        feature, threshold, child = self._walk
-        node = np.zeros(n, dtype=np.intp)
-        rows, current, offsets = np.arange(n), node.copy(), np.arange(n) * d
+        feature, threshold, child, inner = self._walk
+        twice_node = np.zeros(n, dtype=np.intp)
+        if self.max_depth <= _COMPACT_EVERY:
+            rows, current = None, twice_node
+        else:
+            rows, current = np.arange(n), twice_node.copy()
+        offsets = np.arange(0, n * d, d)  # where each row starts in flat
         for step in range(self.max_depth):
-            if step and step % _COMPACT_EVERY == 0:
-                node[rows] = current
-                inner = self.children_left.take(current) != TREE_LEAF
-                rows, current, offsets = (np.compress(inner, a) for a in (rows, current, offsets))
+            if rows is not None and step and step % _COMPACT_EVERY == 0:
+                twice_node[rows] = current
+                going_on = inner.take(current)
+                rows, current = np.compress(going_on, rows), np.compress(going_on, current)
+                offsets = rows * d
             index = feature.take(current)
             index += offsets
-            go_right = flat.take(index) > threshold.take(current)
-            current *= 2
-            current += go_right
+            current += flat.take(index) > threshold.take(current)
             current = child.take(current)
-        node[rows] = current
-        return node
+        if rows is None:
+            twice_node = current
+        else:
+            twice_node[rows] = current
+        return twice_node >> 1
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         """``value`` of the leaf each row of ``X`` falls into: (n_samples, n_outputs)."""
@@ -130,6 +148,15 @@ class Tree:
 
 
 _TREE_FIELDS = tuple(f.name for f in fields(Tree) if f.init)
+_INDEX_FIELDS = ("children_left", "children_right", "feature", "n_node_samples")
+
+
+def _unpickle_tree(*arrays: np.ndarray) -> Tree:
+    """A pickled :class:`Tree` again, its index arrays back to ``np.intp`` as scikit-learn's."""
+    named = dict(zip(_TREE_FIELDS, arrays, strict=True))
+    for name in _INDEX_FIELDS:
+        named[name] = named[name].astype(np.intp, copy=False)
+    return Tree(**named)
 
 
 @dataclass(frozen=True)

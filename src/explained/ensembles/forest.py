@@ -70,7 +70,8 @@ def _draw_and_fit(
             if (weight * counts).any():
                 break
     fit_one(tree, X, weight * counts, order, rng, drawn)
-    return tree, drawn
+    # int32 as in scikit-learn's estimators_samples_: half as much for a worker to send back.
+    return tree, drawn.astype(np.int32) if n_samples < 2**31 else drawn
 
 
 class _BaseForest(BaseEstimator):
