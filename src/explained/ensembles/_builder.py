@@ -7,6 +7,10 @@ trees on the same ``X``) orders every node's samples by that feature. One cumula
 scores every threshold of every node, and a stable partition of ``members`` gives the next level.
 The columns of ``stats`` are per-sample weighted statistics: ``w * onehot(class)`` for
 classification, ``(w, w * y, w * y**2)`` for regression.
+
+A level makes about a hundred numpy calls, most of them on small arrays in the deep levels, so
+the loop calls array methods (``a.repeat(k)``, ``a.nonzero()[0]``) rather than the functions
+(``np.repeat``, ``np.flatnonzero``), whose Python wrappers cost a few per cent of a tree.
 """
 
 from __future__ import annotations
@@ -210,6 +214,11 @@ def _node_summary(
     return weight, p, impurity, np.full(weight.shape, 16 * np.finfo(float).eps)
 
 
+def _as_pairs(z: np.ndarray) -> np.ndarray:
+    """The real and imaginary parts of (contiguous, 2-D) complex ``z`` along a new axis 0, a view."""
+    return z.view(np.float64).reshape(z.shape + (2,)).transpose(2, 0, 1)
+
+
 def _proxy(left: np.ndarray, right: np.ndarray, criterion: str) -> np.ndarray:
     """A score that is larger for better splits (impurity decrease up to a per-node constant).
 
@@ -218,7 +227,12 @@ def _proxy(left: np.ndarray, right: np.ndarray, criterion: str) -> np.ndarray:
     """
     with np.errstate(divide="ignore", invalid="ignore"):
         if criterion == "squared_error":
-            return left[1] ** 2 / left[0] + right[1] ** 2 / right[0]
+            score = np.square(left[1])
+            score /= left[0]
+            right_part = np.square(right[1])
+            right_part /= right[0]
+            score += right_part
+            return score
         wl = left.sum(axis=0)
         wr = right.sum(axis=0)
         if criterion == "gini":
@@ -247,17 +261,17 @@ def _sorted_rows(
     ``node_key`` is ``node * n_samples`` for each of them. Row k sorts node j by feature
     ``features[k, j]``, or by ``features[k, 0]`` for every node when ``lengths`` is None. A key
     ``node * n_samples + rank`` orders by node, then by the feature, so one (SIMD) integer sort
-    per row replaces keeping every feature's order up to date while nodes are partitioned.
+    per row replaces keeping every feature's order up to date while nodes are partitioned. The
+    keys have the dtype of ``node_key``: int32 while they fit, which sorts twice as fast.
     """
     n_samples = presorted.order.shape[1]
     offset = features * n_samples
     if lengths is not None:
-        offset = np.repeat(offset, lengths, axis=1)
-    keys = presorted.rank.ravel().take(offset + members) + node_key
+        offset = offset.repeat(lengths, axis=1)
+    keys = np.add(presorted.rank.ravel().take(offset + members), node_key, dtype=node_key.dtype)
     keys.sort(axis=1)
     keys -= node_key
-    keys += offset
-    return keys
+    return offset + keys
 
 
 def _first_draws(keys: np.ndarray, k: int) -> np.ndarray:
@@ -265,7 +279,7 @@ def _first_draws(keys: np.ndarray, k: int) -> np.ndarray:
     each row, in increasing order. A partition finds them about twice as fast as sorting the many
     short rows; on an (improbable) tie with the k-th key, sorting decides as before."""
     kth = np.partition(keys, k - 1, axis=1)[:, k - 1 : k]
-    picked = np.flatnonzero(keys <= kth)
+    picked = (keys <= kth).ravel().nonzero()[0]
     if picked.size != keys.shape[0] * k:
         return np.sort(np.argsort(keys, axis=1)[:, :k], axis=1)
     return (picked % keys.shape[1]).reshape(-1, k)
@@ -292,7 +306,7 @@ def _draw_features(
     if stuck.size:
         in_stuck = np.zeros(lengths.size, dtype=bool)
         in_stuck[stuck] = True
-        values = X.take(np.compress(np.repeat(in_stuck, lengths), members), axis=0).T
+        values = X.take(members.compress(in_stuck.repeat(lengths)), axis=0).T
         starts = np.concatenate(([0], np.cumsum(lengths[stuck])[:-1]))
         varies = np.maximum.reduceat(values, starts, axis=1) > np.minimum.reduceat(
             values, starts, axis=1
@@ -333,7 +347,11 @@ def grow_tree(
     depth_limit = np.inf if max_depth is None else max_depth
     subsample_features = max_features < n_features
     if criterion == "squared_error":
-        search = np.ascontiguousarray(stats[:, :2].T)
+        # (w, w * y) as the real and imaginary parts of one complex number: one gather and one
+        # cumulative sum instead of two (numpy adds both parts in one SIMD instruction), the
+        # same sums to the last bit.
+        search = np.empty(n_samples, dtype=complex)
+        search.real, search.imag = stats[:, 0], stats[:, 1]
     else:
         search = np.ascontiguousarray(stats.T)
 
@@ -370,15 +388,16 @@ def grow_tree(
         )
         if not candidate.any():
             break
-        cand_nodes = np.flatnonzero(candidate)
+        cand_nodes = candidate.nonzero()[0]
         if cand_nodes.size < n_level:
-            members = np.compress(np.repeat(candidate, lengths), members)
+            members = members.compress(candidate.repeat(lengths))
             lengths = lengths[cand_nodes]
             starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
         n_cand = cand_nodes.size
         m = members.size
         ends = starts + lengths - 1
-        node_key = np.repeat(np.arange(n_cand, dtype=np.int64) * n_samples, lengths)
+        key_type = np.int32 if n_cand * n_samples < 2**31 else np.int64  # see _sorted_rows
+        node_key = (np.arange(n_cand, dtype=key_type) * n_samples).repeat(lengths)
 
         # Rows r of the search: feature chosen[node, r], each node's samples sorted by it.
         if subsample_features:
@@ -387,7 +406,7 @@ def grow_tree(
             positions = _sorted_rows(presorted, members, node_key, chosen.T, lengths)
             first, last = positions.take(starts, axis=1), positions.take(ends, axis=1)
             constant = x_sorted.take(last) == x_sorted.take(first)  # (r, node)
-            stuck = np.flatnonzero(constant.all(axis=0))
+            stuck = constant.all(axis=0).nonzero()[0]
             if stuck.size:  # every drawn feature is constant there: draw on (rare)
                 permutation = np.argsort(keys, axis=1)  # the order of the draws
                 wider = _draw_features(X, members, lengths, permutation, max_features, stuck)
@@ -398,58 +417,56 @@ def grow_tree(
             chosen = np.broadcast_to(np.arange(n_features), (n_cand, n_features))
             positions = _sorted_rows(presorted, members, node_key, np.arange(n_features)[:, None])
         sub_order = order.take(positions)  # the samples, each node's sorted by the row's feature
-        n_rows = sub_order.shape[0]
         # ``take`` rather than fancy indexing: the same values, several times faster on 2-D arrays.
-        cum = np.cumsum(search.take(sub_order, axis=1), axis=2)  # (c, r, m)
-        base = np.zeros(cum.shape[:2] + (n_cand,))
-        base[:, :, 1:] = cum[:, :, starts[1:] - 1]
-        total = cum.take(ends, axis=2) - base
+        cum = search.take(sub_order, axis=-1)  # (c, r, m), or (r, m) complex
+        np.cumsum(cum, axis=-1, out=cum)
+        base = np.zeros(cum.shape[:-1] + (n_cand,), dtype=cum.dtype)
+        base[..., 1:] = cum[..., starts[1:] - 1]
+        total = cum.take(ends, axis=-1) - base
         left_stats = cum  # in place: cum is not needed any more
-        left_stats -= np.repeat(base, lengths, axis=2)
-        right_stats = np.repeat(total, lengths, axis=2)
+        left_stats -= base.repeat(lengths, axis=-1)
+        right_stats = total.repeat(lengths, axis=-1)
         right_stats -= left_stats
+        if criterion == "squared_error":  # (w, w * y) along axis 0 again, as views
+            left_stats, right_stats = _as_pairs(left_stats), _as_pairs(right_stats)
         score = _proxy(left_stats, right_stats, criterion)
-        # A split after column i needs enough samples on each side and x[i] < x[i + 1]; the last
-        # column of every node (and of the array) splits nothing.
-        invalid = np.ones((n_rows, m), dtype=bool)
+        # A split after column i needs enough samples on each side and x[i] < x[i + 1]. The
+        # last column of every node (and of the array) splits nothing: it leaves nothing right.
         if min_samples_leaf == 1:
-            count_bad = np.zeros(m, dtype=bool)
-            count_bad[ends] = True
+            score[:, ends] = -np.inf  # the same columns in every row: no (r, m) mask
         else:
-            n_left = np.arange(1, m + 1) - np.repeat(starts, lengths)
-            n_right = np.repeat(lengths, lengths) - n_left
-            count_bad = (n_left < min_samples_leaf) | (n_right < min_samples_leaf)
+            n_left = np.arange(1, m + 1) - starts.repeat(lengths)
+            n_right = lengths.repeat(lengths) - n_left
+            score[:, (n_left < min_samples_leaf) | (n_right < min_samples_leaf)] = -np.inf
         if presorted.has_ties:  # (finite) x[i] >= x[i + 1] only where a value repeats
             xs = x_sorted.take(positions)
-            np.greater_equal(xs[:, :-1], xs[:, 1:], out=invalid[:, :-1])
-            invalid[:, :-1] |= count_bad[:-1]
-        else:
-            invalid[:, :-1] = count_bad[:-1]
+            np.copyto(score[:, :-1], -np.inf, where=xs[:, :-1] >= xs[:, 1:])
         if min_weight_leaf > 0:
             if criterion == "squared_error":
                 w_left, w_right = left_stats[0], right_stats[0]
             else:
                 w_left, w_right = left_stats.sum(axis=0), right_stats.sum(axis=0)
-            light = (w_left < min_weight_leaf) | (w_right < min_weight_leaf)
-            invalid[:, :-1] |= light[:, :-1]
-        np.copyto(score, -np.inf, where=invalid)
+            np.copyto(
+                score, -np.inf, where=(w_left < min_weight_leaf) | (w_right < min_weight_leaf)
+            )
         # Best score per node, then the first (lowest feature, lowest threshold) reaching it up to
         # rounding, so that exact ties are broken as in the textbook.
         seg_best = np.maximum.reduceat(score, starts, axis=1)  # (r, node)
         node_best = seg_best.max(axis=0)
-        split_nodes = np.flatnonzero(np.isfinite(node_best))
+        split_nodes = np.isfinite(node_best).nonzero()[0]
         if split_nodes.size:
             node_best = node_best[split_nodes]
             reach = node_best - 1e-12 * np.abs(node_best) - 1e-300
-            best_row = np.argmax(seg_best[:, split_nodes] >= reach, axis=0)
+            best_row = (seg_best[:, split_nodes] >= reach).argmax(axis=0)
             if split_nodes.size < n_cand:
                 has_split = np.zeros(n_cand, dtype=bool)
                 has_split[split_nodes] = True
-                columns = np.flatnonzero(np.repeat(has_split, lengths))
+                columns = has_split.repeat(lengths).nonzero()[0]
             else:
                 columns = np.arange(m)
-            col_node = np.repeat(np.arange(split_nodes.size), lengths[split_nodes])
-            row_score = score[best_row[col_node], columns]
+            col_node = np.arange(split_nodes.size).repeat(lengths[split_nodes])
+            in_best_row = best_row[col_node] * m + columns  # flat index of (best row, column)
+            row_score = score.ravel().take(in_best_row)
             position = np.where(row_score >= reach[col_node], columns, m)
             sub_starts = np.concatenate(([0], np.cumsum(lengths[split_nodes])[:-1]))
             jj = np.minimum.reduceat(position, sub_starts)
@@ -469,7 +486,7 @@ def grow_tree(
             # In the split feature's sorted order a node's samples up to position jj have
             # x <= lo <= thr and the rest x >= hi > thr: they go left without reading X again.
             go_left = np.zeros(n_samples, dtype=bool)
-            split_rows = sub_order.ravel().take(best_row[col_node] * m + columns)
+            split_rows = sub_order.ravel().take(in_best_row)
             go_left[split_rows] = columns <= jj[col_node]
         if split_nodes.size == 0:
             break
@@ -479,11 +496,11 @@ def grow_tree(
         if split_nodes.size < n_cand:
             does_split = np.zeros(n_cand, dtype=bool)
             does_split[split_nodes] = True
-            members = np.compress(np.repeat(does_split, lengths), members)
+            members = members.compress(does_split.repeat(lengths))
             lengths = lengths[split_nodes]
         is_left = go_left.take(members)
         n_left_node = np.add.reduceat(is_left, np.concatenate(([0], np.cumsum(lengths)[:-1])))
-        members = np.concatenate([np.compress(is_left, members), np.compress(~is_left, members)])
+        members = np.concatenate([members.compress(is_left), members.compress(~is_left)])
         lengths = np.concatenate([n_left_node, lengths - n_left_node])
         depth += 1
 

@@ -31,6 +31,7 @@ from .tree import DecisionTreeClassifier, DecisionTreeRegressor
 __all__ = ["RandomForestClassifier", "RandomForestRegressor"]
 
 _SEED_LIMIT = 2**31 - 1
+_CHUNKS_PER_JOB = 4  # tasks per worker process when growing a forest in parallel
 
 
 def _check_out_of_bag(seen: np.ndarray) -> np.ndarray:
@@ -72,6 +73,22 @@ def _draw_and_fit(
     fit_one(tree, X, weight * counts, order, rng, drawn)
     # int32 as in scikit-learn's estimators_samples_: half as much for a worker to send back.
     return tree, drawn.astype(np.int32) if n_samples < 2**31 else drawn
+
+
+def _draw_and_fit_chunk(
+    fit_one: Callable[..., None],
+    trees: list[Any],
+    X: np.ndarray,
+    weight: np.ndarray,
+    order: np.ndarray,
+    seeds: list[int],
+    n_draw: int | None,
+) -> list[tuple[Any, np.ndarray]]:
+    """:func:`_draw_and_fit` for several trees in turn: one task for a worker process."""
+    return [
+        _draw_and_fit(fit_one, tree, X, weight, order, seed, n_draw)
+        for tree, seed in zip(trees, seeds, strict=True)
+    ]
 
 
 class _BaseForest(BaseEstimator):
@@ -185,14 +202,25 @@ class _BaseForest(BaseEstimator):
             n_jobs = min(effective_n_jobs(self.n_jobs), len(seeds))  # as scikit-learn does
             # Processes (joblib's default), not scikit-learn's threads: its Cython builder
             # releases the GIL for a whole tree, ours makes thousands of short numpy calls, and
-            # two threads of them ran no faster than one.
+            # two threads of them ran no faster than one. A task grows a chunk of trees, a few
+            # chunks per process: every task costs a round trip through the parent, which
+            # shares the cores with the workers, and a few chunks each still let a process
+            # that finishes early take over the rest.
+            chunks = np.array_split(np.arange(len(seeds)), _CHUNKS_PER_JOB * n_jobs)
             grown = Parallel(n_jobs=n_jobs, verbose=verbose)(
-                delayed(_draw_and_fit)(
-                    fit_one, self._make_tree(seed), X, weight, order, seed, n_draw
+                delayed(_draw_and_fit_chunk)(
+                    fit_one,
+                    [self._make_tree(seeds[i]) for i in chunk],
+                    X,
+                    weight,
+                    order,
+                    [seeds[i] for i in chunk],
+                    n_draw,
                 )
-                for seed in seeds
+                for chunk in chunks
+                if chunk.size
             )
-            for tree, drawn in grown:
+            for tree, drawn in (pair for chunk in grown for pair in chunk):
                 self.estimators_.append(tree)
                 self.estimators_samples_.append(drawn)
         return [np.bincount(drawn, minlength=n_samples) for drawn in self.estimators_samples_]
