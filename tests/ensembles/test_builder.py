@@ -13,7 +13,7 @@ from explained.ensembles import (
 )
 from explained.ensembles._builder import _INDEX_FIELDS as INDEX_FIELDS
 from explained.ensembles._builder import _TREE_FIELDS as TREE_FIELDS
-from explained.ensembles._builder import TREE_LEAF, presort
+from explained.ensembles._builder import TREE_LEAF, Tree, presort
 
 
 def test_presort_orders_ranks_and_values():
@@ -55,6 +55,8 @@ def test_apply_equals_a_per_row_walk(max_depth):
         assert np.array_equal(tree.apply(rows), _walk_one_by_one(tree, rows))
     if max_depth is None:
         assert tree.max_depth > 10  # deep enough for rows to be dropped on the way down
+    # The builder passes the depth it reached; a tree made from the arrays alone finds the same.
+    assert Tree(**{f: getattr(tree, f) for f in TREE_FIELDS}).max_depth == tree.max_depth
 
 
 def test_tree_predict_is_the_leaf_value():

@@ -53,19 +53,22 @@ class Tree:
         return int((self.children_left == TREE_LEAF).sum())
 
     # Derived once, when the tree is made (or unpickled), so that predicting never changes the
-    # tree (scikit-learn's checks compare an estimator before and after predicting).
-    max_depth: int = field(init=False, repr=False, compare=False)
+    # tree (scikit-learn's checks compare an estimator before and after predicting). The depth
+    # of the deepest leaf (the root alone has depth 0) is found from the arrays unless given:
+    # the builder knows it, and so does a pickled tree.
+    max_depth: int = field(default=-1, repr=False, compare=False)
     _walk: tuple[np.ndarray, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        depth, level = 0, np.zeros(1, dtype=np.intp)  # the nodes of one level
-        while True:
-            inner = level[self.children_left[level] != TREE_LEAF]
-            if not inner.size:
-                break
-            level = np.concatenate([self.children_left[inner], self.children_right[inner]])
-            depth += 1
-        self.max_depth = depth  # depth of the deepest leaf (the root alone has depth 0)
+        if self.max_depth < 0:
+            depth, level = 0, np.zeros(1, dtype=np.intp)  # the nodes of one level
+            while True:
+                inner = level[self.children_left[level] != TREE_LEAF]
+                if not inner.size:
+                    break
+                level = np.concatenate([self.children_left[inner], self.children_right[inner]])
+                depth += 1
+            self.max_depth = depth
         # For apply(), which follows each row by twice its node's index, 2 * node: the feature,
         # threshold and "is inner" of every node at 2 * node, and at 2 * node + go_right twice
         # the child to go to. A leaf has feature 0 and threshold +inf (every finite value goes
@@ -82,9 +85,10 @@ class Tree:
         )
 
     def __reduce__(self) -> tuple:
-        # Pickle (joblib's workers send trees back this way) only what __init__ takes, and the
-        # index arrays as int32 while they fit: the derived arrays would make a forest half as
-        # large again to send, 64-bit indices a quarter, and both are quicker to redo than to send.
+        # Pickle (joblib's workers send trees back this way) only the arrays and the depth, and
+        # the index arrays as int32 while they fit: the derived arrays would make a forest half
+        # as large again to send, 64-bit indices a quarter, and both are quicker to redo than to
+        # send. The depth saves the parent, which unpickles every tree, a walk down each tree.
         fits = self.node_count < 2**31 and int(self.n_node_samples[0]) < 2**31
         arrays = tuple(
             getattr(self, name).astype(np.int32)
@@ -92,7 +96,7 @@ class Tree:
             else getattr(self, name)
             for name in _TREE_FIELDS
         )
-        return (_unpickle_tree, arrays)
+        return (_unpickle_tree, (self.max_depth, *arrays))
 
     def apply(self, X: np.ndarray) -> np.ndarray:
         """Index of the leaf each row of (validated, C-contiguous float64) ``X`` falls into.
@@ -151,16 +155,16 @@ class Tree:
         return importances / total if total > 0 else importances
 
 
-_TREE_FIELDS = tuple(f.name for f in fields(Tree) if f.init)
+_TREE_FIELDS = tuple(f.name for f in fields(Tree) if f.init and f.name != "max_depth")
 _INDEX_FIELDS = ("children_left", "children_right", "feature", "n_node_samples")
 
 
-def _unpickle_tree(*arrays: np.ndarray) -> Tree:
+def _unpickle_tree(max_depth: int, *arrays: np.ndarray) -> Tree:
     """A pickled :class:`Tree` again, its index arrays back to ``np.intp`` as scikit-learn's."""
     named = dict(zip(_TREE_FIELDS, arrays, strict=True))
     for name in _INDEX_FIELDS:
         named[name] = named[name].astype(np.intp, copy=False)
-    return Tree(**named)
+    return Tree(**named, max_depth=max_depth)
 
 
 @dataclass(frozen=True)
@@ -513,4 +517,5 @@ def grow_tree(
         impurity=np.concatenate(impurities),
         n_node_samples=np.concatenate(counts).astype(np.intp),
         weighted_n_node_samples=np.concatenate(weights),
+        max_depth=depth,
     )
