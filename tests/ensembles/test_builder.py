@@ -10,10 +10,11 @@ from explained.ensembles import (
     DecisionTreeRegressor,
     RandomForestClassifier,
     RandomForestRegressor,
+    _builder,
 )
 from explained.ensembles._builder import _INDEX_FIELDS as INDEX_FIELDS
 from explained.ensembles._builder import _TREE_FIELDS as TREE_FIELDS
-from explained.ensembles._builder import TREE_LEAF, Tree, presort
+from explained.ensembles._builder import TREE_LEAF, presort
 
 
 def test_presort_orders_ranks_and_values():
@@ -55,8 +56,12 @@ def test_apply_equals_a_per_row_walk(max_depth):
         assert np.array_equal(tree.apply(rows), _walk_one_by_one(tree, rows))
     if max_depth is None:
         assert tree.max_depth > 10  # deep enough for rows to be dropped on the way down
-    # The builder passes the depth it reached; a tree made from the arrays alone finds the same.
-    assert Tree(**{f: getattr(tree, f) for f in TREE_FIELDS}).max_depth == tree.max_depth
+    # The builder passes the depth it reached: the same as walking down the tree level by level.
+    depth, level = 0, np.array([0])
+    while (inner := level[tree.children_left[level] != TREE_LEAF]).size:
+        level = np.concatenate([tree.children_left[inner], tree.children_right[inner]])
+        depth += 1
+    assert tree.max_depth == depth
 
 
 def test_tree_predict_is_the_leaf_value():
@@ -111,3 +116,19 @@ def test_a_pickled_tree_derives_what_it_did_not_send():
     assert copy.max_depth == tree.max_depth
     assert all(np.array_equal(a, b) for a, b in zip(copy._walk, tree._walk))
     assert np.array_equal(copy.apply(X), tree.apply(X))
+
+
+@pytest.mark.parametrize("cls", [RandomForestClassifier, RandomForestRegressor])
+def test_64_bit_keys_and_indices_grow_the_same_trees(cls, monkeypatch):
+    # From 2**31 on (sort keys: nodes x samples; index arrays: samples) the builder uses 64-bit
+    # integers. No test can hold that much data, so lower the limit and compare the trees.
+    rng = np.random.default_rng(3)
+    X = np.round(rng.normal(size=(300, 5)), 1)  # ties too
+    y = (X[:, 0] + X[:, 1] > 0).astype(int) if cls is RandomForestClassifier else X[:, 0] - X[:, 2]
+    expected = cls(n_estimators=3, max_features=2, random_state=0).fit(X, y)
+    monkeypatch.setattr(_builder, "_INT32_LIMIT", 1)
+    assert presort(X).order.dtype == np.intp
+    got = cls(n_estimators=3, max_features=2, random_state=0).fit(X, y)
+    for one, other in zip(expected.estimators_, got.estimators_, strict=True):
+        for f in TREE_FIELDS:
+            assert np.array_equal(getattr(one.tree_, f), getattr(other.tree_, f))

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 
 TREE_LEAF = -1
+_INT32_LIMIT = 2**31  # index arrays and sort keys below this are int32, which sort faster
 TREE_UNDEFINED = -2
 _COMPACT_EVERY = 5  # predicting, rows that reached a leaf are dropped every this many levels
 
@@ -52,23 +53,14 @@ class Tree:
         """Number of leaves."""
         return int((self.children_left == TREE_LEAF).sum())
 
+    # The depth of the deepest leaf (the root alone has depth 0): the builder knows it, and a
+    # pickled tree carries it, so the process that unpickles a forest need not walk every tree.
+    max_depth: int = field(repr=False, compare=False)
     # Derived once, when the tree is made (or unpickled), so that predicting never changes the
-    # tree (scikit-learn's checks compare an estimator before and after predicting). The depth
-    # of the deepest leaf (the root alone has depth 0) is found from the arrays unless given:
-    # the builder knows it, and so does a pickled tree.
-    max_depth: int = field(default=-1, repr=False, compare=False)
+    # tree (scikit-learn's checks compare an estimator before and after predicting).
     _walk: tuple[np.ndarray, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if self.max_depth < 0:
-            depth, level = 0, np.zeros(1, dtype=np.intp)  # the nodes of one level
-            while True:
-                inner = level[self.children_left[level] != TREE_LEAF]
-                if not inner.size:
-                    break
-                level = np.concatenate([self.children_left[inner], self.children_right[inner]])
-                depth += 1
-            self.max_depth = depth
         # For apply(), which follows each row by twice its node's index, 2 * node: the feature,
         # threshold and "is inner" of every node at 2 * node, and at 2 * node + go_right twice
         # the child to go to. A leaf has feature 0 and threshold +inf (every finite value goes
@@ -89,7 +81,7 @@ class Tree:
         # the index arrays as int32 while they fit: the derived arrays would make a forest half
         # as large again to send, 64-bit indices a quarter, and both are quicker to redo than to
         # send. The depth saves the parent, which unpickles every tree, a walk down each tree.
-        fits = self.node_count < 2**31 and int(self.n_node_samples[0]) < 2**31
+        fits = self.node_count < _INT32_LIMIT and int(self.n_node_samples[0]) < _INT32_LIMIT
         arrays = tuple(
             getattr(self, name).astype(np.int32)
             if fits and name in _INDEX_FIELDS
@@ -185,7 +177,7 @@ class Presorted:
 def presort(X: np.ndarray) -> Presorted:
     """Sort every column of (n_samples, n_features) ``X``: see :class:`Presorted`."""
     n_samples = X.shape[0]
-    dtype = np.int32 if n_samples < 2**31 else np.intp
+    dtype = np.int32 if n_samples < _INT32_LIMIT else np.intp
     order = np.ascontiguousarray(np.argsort(X, axis=0, kind="stable").T, dtype=dtype)
     rank = np.empty_like(order)
     np.put_along_axis(rank, order, np.arange(n_samples, dtype=dtype)[None, :], axis=1)
@@ -400,7 +392,7 @@ def grow_tree(
         n_cand = cand_nodes.size
         m = members.size
         ends = starts + lengths - 1
-        key_type = np.int32 if n_cand * n_samples < 2**31 else np.int64  # see _sorted_rows
+        key_type = np.int32 if n_cand * n_samples < _INT32_LIMIT else np.int64  # _sorted_rows
         node_key = (np.arange(n_cand, dtype=key_type) * n_samples).repeat(lengths)
 
         # Rows r of the search: feature chosen[node, r], each node's samples sorted by it.

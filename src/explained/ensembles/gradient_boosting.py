@@ -140,21 +140,20 @@ class _BaseGB(BaseEstimator):
         self.train_score_ = train_score
         self._rng = rng
 
-    def _raw_stages(self, X: Any, copies: bool = True) -> Iterator[np.ndarray]:
-        """The raw scores after each round; without ``copies`` one array, updated in place."""
+    def _raw_stages(self, X: Any) -> Iterator[np.ndarray]:
+        """The raw scores after each round: one array, updated in place, so every caller takes
+        what it needs from a round (a copy, probabilities) before asking for the next."""
         check_is_fitted(self)
         X = check_predict_data(self, X)
         raw = np.tile(self.init_raw_, (X.shape[0], 1))
         for row in self.estimators_:
-            if copies:
-                raw = raw.copy()
             for j, tree in enumerate(row):
                 raw[:, j] += self.learning_rate * tree.tree_.value[:, 0].take(tree.tree_.apply(X))
             yield raw
 
     def _raw(self, X: Any) -> np.ndarray:
         raw = None
-        for raw in self._raw_stages(X, copies=False):
+        for raw in self._raw_stages(X):
             pass
         return raw
 
