@@ -4,12 +4,11 @@ Run: ``.venv/bin/python benchmarks/ensembles.py [--repeat N]``. Each estimator p
 the same training split (15,000 rows) and scored on the same test split (5,000 rows), in the same
 process. Each of the N rounds fits ours, then scikit-learn's, then times the two predicts taking
 turns (the best of each, over at least 5 turns and at least half a second), and takes the ratios
-(ours / scikit-learn) of that round; the
-table prints the medians over the rounds (the machine may be shared: the ratios of one round
-compare two runs made under about the same load). The targets of
-issue 17 are printed next to the ratios: fit <= 1.0x for the random forests (n_jobs=1 against
-n_jobs=1, n_jobs=2 against n_jobs=2) and predict <= 1.5x for every estimator. The script asserts
-nothing about time.
+(ours / scikit-learn) of that round; the table prints the medians over the rounds (the machine
+may be shared: the ratios of one round compare two runs made under about the same load). The
+targets of issue 17 are printed next to the ratios: fit <= 1.0x for the random forests
+(n_jobs=1 against n_jobs=1, n_jobs=2 against n_jobs=2) and predict <= 1.5x for every estimator.
+The script asserts nothing about time.
 """
 
 from __future__ import annotations
@@ -34,9 +33,9 @@ def _time(func) -> float:
 
 def _best_of_turns(ours, theirs, turns: int = 5, budget: float = 0.5) -> tuple[float, float]:
     """Best times of ``ours`` and ``theirs`` called in turn, at least ``turns`` times each and
-    until ``budget`` seconds have passed. A predict takes a millisecond or two: five calls each,
-    one after the other, let a busy moment of a shared machine decide the ratio (1.98 for the
-    tree classifier once, 1.22 over 30 turns in the same session)."""
+    until ``budget`` seconds have passed. A tree predicts in about a millisecond: five calls of
+    ours and then five of theirs let one busy moment of a shared machine decide the ratio (the
+    tree classifier read 1.98 once, and 1.22 over 30 turns in the same session)."""
     best_ours = best_theirs = np.inf
     start, done = time.perf_counter(), 0
     while done < turns or time.perf_counter() - start < budget:
